@@ -1,0 +1,184 @@
+package plan
+
+import "sort"
+
+// Graph is the planned world after apply, as far as load balancers are
+// concerned. Resources the plan deletes are not in it; resources it replaces
+// are, with their new values.
+type Graph struct {
+	LoadBalancers   []*LoadBalancer
+	Listeners       []*Listener
+	ListenerRules   []*ListenerRule
+	TargetGroups    []*TargetGroup
+	SecurityGroups  []*SecurityGroup
+	Subnets         []*Subnet
+	VPCs            []*VPC
+	Instances       []*Instance
+	LaunchTemplates []*LaunchTemplate
+	AutoScaling     []*AutoScalingGroup
+	ECSServices     []*ECSService
+
+	// NotAnalysed lists resources lbguard recognises but does not check
+	// (classic load balancers), so that silence is not mistaken for a pass.
+	NotAnalysed []Skipped
+
+	// Source describes where the graph came from.
+	Source Source
+}
+
+// Source describes the input a graph was built from.
+type Source struct {
+	Kind             string // "plan" or "source"
+	Path             string // the file or directory read
+	FormatVersion    string // plan format_version
+	TerraformVersion string // terraform_version of the plan
+}
+
+// Skipped is a resource that is deliberately not analysed.
+type Skipped struct {
+	Address string
+	Reason  string
+}
+
+// Mode says whether a resource is managed by the configuration or read by a
+// data source.
+type Mode string
+
+// The resource modes.
+const (
+	Managed Mode = "managed"
+	Data    Mode = "data"
+)
+
+// Change is what the plan does to a resource.
+type Change string
+
+// The changes that leave a resource in the world after apply.
+const (
+	Create  Change = "create"
+	Update  Change = "update"
+	Replace Change = "replace"
+	NoOp    Change = "no-op"
+	Read    Change = "read"
+)
+
+// Location is a place in the sources. Plan JSON has no line numbers, so a
+// location is only ever set by a loader that read the .tf files.
+type Location struct {
+	File   string // relative to the directory the sources were read from
+	Line   int
+	Column int
+}
+
+// Resource identifies one resource instance of the plan.
+type Resource struct {
+	Address string // module.web.aws_lb.this[0]
+	Type    string // aws_lb
+	Mode    Mode
+	Change  Change
+	// Location is the resource block in the sources, when they were read.
+	Location *Location
+	// AttrLocations holds the location of individual arguments
+	// ("ssl_policy", "default_action.0.redirect.0.protocol"), when known.
+	AttrLocations map[string]Location
+}
+
+// Addr returns the resource address.
+func (r *Resource) Addr() string { return r.Address }
+
+// Res returns the resource itself; it lets generic code reach the embedded
+// Resource of any node.
+func (r *Resource) Res() *Resource { return r }
+
+// AttrLocation returns the location of an argument, falling back to the
+// resource block; nil when the sources were not read.
+func (r *Resource) AttrLocation(path string) *Location {
+	if l, ok := r.AttrLocations[path]; ok {
+		return &l
+	}
+	return r.Location
+}
+
+// Node is any resource node of the graph.
+type Node interface {
+	Addr() string
+	Res() *Resource
+}
+
+// Link is one edge of the graph: to a node of this plan, to something that
+// exists outside it (known by its ID or ARN), or unresolved with a reason.
+type Link[T any] struct {
+	Node   *T
+	ID     string // the known ID/ARN when Node is nil and the target is outside the plan
+	Reason string // why the link could not be resolved, when Node is nil and ID is empty
+}
+
+// Resolved reports whether the link leads to a node of the graph.
+func (l Link[T]) Resolved() bool { return l.Node != nil }
+
+// External reports whether the link names something outside the plan.
+func (l Link[T]) External() bool { return l.Node == nil && l.ID != "" }
+
+// Unresolved reports whether lbguard could not tell where the link leads.
+func (l Link[T]) Unresolved() bool { return l.Node == nil && l.ID == "" }
+
+// LinkSet is a set of links given by one argument (security_groups,
+// target_group_arns). Reason is set when the membership itself is unknown.
+type LinkSet[T any] struct {
+	Links []Link[T]
+	// Declared is false when the argument is absent from the
+	// configuration (or set to null): the provider's default applies.
+	Declared bool
+	Reason   string
+}
+
+// Known reports whether the members of the set are known, even if some
+// of them lie outside the plan or are unresolved.
+func (s LinkSet[T]) Known() bool { return s.Reason == "" }
+
+// Nodes returns the members that are nodes of the graph.
+func (s LinkSet[T]) Nodes() []*T {
+	var out []*T
+	for _, l := range s.Links {
+		if l.Node != nil {
+			out = append(out, l.Node)
+		}
+	}
+	return out
+}
+
+// Complete reports whether every member is known and a node of the graph.
+func (s LinkSet[T]) Complete() bool {
+	if s.Reason != "" {
+		return false
+	}
+	for _, l := range s.Links {
+		if l.Node == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// FirstProblem returns why the set is not complete: the set's own reason,
+// else the first unresolved or external member; "" when it is complete.
+func (s LinkSet[T]) FirstProblem() string {
+	if s.Reason != "" {
+		return s.Reason
+	}
+	for _, l := range s.Links {
+		switch {
+		case l.Node != nil:
+		case l.ID != "":
+			return l.ID + " is not managed by this plan"
+		default:
+			return l.Reason
+		}
+	}
+	return ""
+}
+
+// SortNodes orders nodes by address, for deterministic output.
+func SortNodes[T Node](nodes []T) {
+	sort.SliceStable(nodes, func(i, j int) bool { return nodes[i].Addr() < nodes[j].Addr() })
+}

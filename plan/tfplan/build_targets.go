@@ -1,0 +1,413 @@
+package tfplan
+
+import (
+	"fmt"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// pendingTarget is a registration of targets with a target group, kept
+// until every link is resolved.
+type pendingTarget struct {
+	addr     string
+	group    plan.Link[plan.TargetGroup]
+	port     plan.Value[int]
+	hasPort  bool
+	targetID []target // attachments: what target_id leads to
+	asg      *plan.AutoScalingGroup
+	asgLink  *plan.Link[plan.AutoScalingGroup]
+	ecs      *plan.ECSService
+	classic  bool // an aws_autoscaling_attachment to a classic ELB
+}
+
+// ltNamePrefix keys launch templates and launch configurations by name in
+// the ID index, apart from real IDs.
+const ltNamePrefix = "launch-template-name:"
+
+func (b *builder) buildAttachment(c *resCtx) func() {
+	o := c.in.after
+	p := &pendingTarget{addr: c.in.addr}
+	if set, known := c.isSet(o, c.body, "port"); set || !known {
+		p.port, p.hasPort = c.int(o, c.body, "port", nil), true
+	}
+	b.targets = append(b.targets, p)
+	return func() {
+		ts, _ := c.links(o, c.body, "target_group_arn")
+		p.group = link[plan.TargetGroup](ts, "target group")
+		p.targetID = c.targetIDs(o)
+	}
+}
+
+// targetIDs resolves an attachment's target_id. A reference to an
+// instance's private_ip still means that instance: its groups guard it.
+func (c *resCtx) targetIDs(o obj) []target {
+	if v, st := o.str("target_id"); st == present {
+		t := c.b.lookup(v.V)
+		if t.node == nil && t.reason == "" {
+			// Not an ID of the plan: maybe a private IP of a planned instance.
+			for _, in := range c.b.g.Instances {
+				if in.PrivateIP.Is(v.V) {
+					return []target{{node: in}}
+				}
+			}
+		}
+		return []target{t}
+	}
+	e := c.body.attr("target_id")
+	if e == nil {
+		return []target{{reason: "target_id of " + c.in.addr + " is known only after apply"}}
+	}
+	ss := c.b.r.resolveExpr(c.o, e, 0)
+	var out []target
+	for _, s := range ss {
+		if s.inst != nil {
+			if in, ok := s.inst.node.(*plan.Instance); ok {
+				out = append(out, target{node: in})
+				continue
+			}
+		}
+		out = append(out, c.b.targetsOf([]source{s}, 0)...)
+	}
+	return out
+}
+
+func (b *builder) buildInstance(c *resCtx) func() {
+	o := c.in.after
+	in := &plan.Instance{Resource: resourceOf(c.in)}
+	in.ID = c.str(o, c.body, "id", nil)
+	in.PrivateIP = c.str(o, c.body, "private_ip", nil)
+	b.index(in, in.ID, c.str(o, c.body, "arn", nil))
+	c.in.node = in
+	b.g.Instances = append(b.g.Instances, in)
+	return func() {
+		in.SecurityGroups = c.groupArgs(o, c.body, "vpc_security_group_ids", "security_groups")
+		ts, _ := c.links(o, c.body, "subnet_id")
+		in.Subnet = link[plan.Subnet](ts, "subnet")
+	}
+}
+
+// groupArgs reads security groups given by any of several arguments. When
+// none is set, the resource gets its VPC's default group.
+func (c *resCtx) groupArgs(o obj, body cfgBody, args ...string) plan.LinkSet[plan.SecurityGroup] {
+	var all []target
+	declared := false
+	for _, arg := range args {
+		ts, d := c.links(o, body, arg)
+		if d && len(ts) > 0 {
+			all, declared = append(all, ts...), true
+		}
+	}
+	s := linkSet[plan.SecurityGroup](all, declared, "security group")
+	if !declared && s.Reason == "" {
+		s.Reason = c.in.addr + " declares no security groups: it gets its VPC's default group, whose rules the plan does not show"
+	}
+	return s
+}
+
+func (b *builder) buildLaunchTemplate(c *resCtx) func() {
+	o := c.in.after
+	lt := &plan.LaunchTemplate{Resource: resourceOf(c.in)}
+	lt.ID = c.str(o, c.body, "id", nil)
+	lt.Name = c.str(o, c.body, "name", nil)
+	b.index(lt, lt.ID, c.str(o, c.body, "arn", nil))
+	if lt.Name.Known {
+		b.index(lt, plan.Known(ltNamePrefix+lt.Name.V))
+	}
+	c.in.node = lt
+	b.g.LaunchTemplates = append(b.g.LaunchTemplates, lt)
+	return func() {
+		if c.in.typ == "aws_launch_configuration" {
+			lt.SecurityGroups = c.groupArgs(o, c.body, "security_groups")
+			return
+		}
+		var all []target
+		declared := false
+		for _, arg := range []string{"vpc_security_group_ids", "security_group_names"} {
+			if ts, d := c.links(o, c.body, arg); d && len(ts) > 0 {
+				all, declared = append(all, ts...), true
+			}
+		}
+		nis, st := o.blocks("network_interfaces")
+		bodies := c.body.blocks("network_interfaces", len(nis))
+		for i, ni := range nis {
+			if ts, d := c.links(ni, bodies[i], "security_groups"); d && len(ts) > 0 {
+				all, declared = append(all, ts...), true
+			}
+		}
+		s := linkSet[plan.SecurityGroup](all, declared, "security group")
+		switch {
+		case st == unknown && s.Reason == "":
+			s.Reason = "the network interfaces of " + lt.Address + " are known only after apply"
+		case !declared && s.Reason == "":
+			s.Reason = lt.Address + " declares no security groups: its instances get their VPC's default group, whose rules the plan does not show"
+		}
+		lt.SecurityGroups = s
+	}
+}
+
+func (b *builder) buildASG(c *resCtx) func() {
+	o := c.in.after
+	a := &plan.AutoScalingGroup{Resource: resourceOf(c.in)}
+	a.Name = c.str(o, c.body, "name", nil)
+	b.index(a, a.Name, c.str(o, c.body, "id", nil), c.str(o, c.body, "arn", nil))
+	c.in.node = a
+	b.g.AutoScaling = append(b.g.AutoScaling, a)
+	b.targets = append(b.targets, &pendingTarget{addr: c.in.addr, asg: a})
+	return func() {
+		a.LaunchTemplate = c.launchTemplate(o)
+		ts, declared := c.links(o, c.body, "target_group_arns")
+		a.TargetGroups = linkSet[plan.TargetGroup](ts, declared, "target group")
+		ts, declared = c.links(o, c.body, "vpc_zone_identifier")
+		a.Subnets = linkSet[plan.Subnet](ts, declared, "subnet")
+	}
+}
+
+// launchTemplate finds an autoscaling group's launch template (by ID or
+// name, also inside a mixed instances policy) or launch configuration.
+func (c *resCtx) launchTemplate(o obj) plan.Link[plan.LaunchTemplate] {
+	type spec struct {
+		o          obj
+		body       cfgBody
+		idArg, arg string
+	}
+	var specs []spec
+	if lts, _ := o.blocks("launch_template"); len(lts) > 0 {
+		specs = append(specs, spec{lts[0], c.body.blocks("launch_template", len(lts))[0], "id", "name"})
+	}
+	if mips, _ := o.blocks("mixed_instances_policy"); len(mips) > 0 {
+		mb := c.body.blocks("mixed_instances_policy", len(mips))[0]
+		if lts, _ := mips[0].blocks("launch_template"); len(lts) > 0 {
+			lb := mb.blocks("launch_template", len(lts))[0]
+			if ss, _ := lts[0].blocks("launch_template_specification"); len(ss) > 0 {
+				sb := lb.blocks("launch_template_specification", len(ss))[0]
+				specs = append(specs, spec{ss[0], sb, "launch_template_id", "launch_template_name"})
+			}
+		}
+	}
+	specs = append(specs, spec{o, c.body, "", "launch_configuration"})
+	for _, sp := range specs {
+		for _, arg := range []string{sp.idArg, sp.arg} {
+			if arg == "" {
+				continue
+			}
+			set, known := c.isSet(sp.o, sp.body, arg)
+			if !set && known {
+				continue
+			}
+			ts, _ := c.links(sp.o, sp.body, arg)
+			for i, t := range ts {
+				if t.id != "" {
+					if named := c.b.lookup(ltNamePrefix + t.id); named.node != nil {
+						ts[i] = named
+					}
+				}
+			}
+			return link[plan.LaunchTemplate](ts, "launch template")
+		}
+	}
+	return plan.Link[plan.LaunchTemplate]{Reason: c.in.addr + " names no launch template lbguard can see"}
+}
+
+func (b *builder) buildASGAttachment(c *resCtx) func() {
+	o := c.in.after
+	p := &pendingTarget{addr: c.in.addr}
+	b.targets = append(b.targets, p)
+	return func() {
+		arg := "lb_target_group_arn"
+		if set, known := c.isSet(o, c.body, arg); !set && known {
+			arg = "alb_target_group_arn"
+		}
+		if set, known := c.isSet(o, c.body, arg); !set && known {
+			p.classic = true // attaches a classic load balancer
+			return
+		}
+		ts, _ := c.links(o, c.body, arg)
+		p.group = link[plan.TargetGroup](ts, "target group")
+		ts, _ = c.links(o, c.body, "autoscaling_group_name")
+		l := link[plan.AutoScalingGroup](ts, "autoscaling group")
+		p.asgLink = &l
+	}
+}
+
+func (b *builder) buildECS(c *resCtx) func() {
+	o := c.in.after
+	s := &plan.ECSService{Resource: resourceOf(c.in)}
+	c.in.node = s
+	b.g.ECSServices = append(b.g.ECSServices, s)
+	return func() {
+		ncs, st := o.blocks("network_configuration")
+		switch {
+		case len(ncs) > 0:
+			nb := c.body.blocks("network_configuration", len(ncs))[0]
+			s.AWSVPC = true
+			s.SecurityGroups = c.groupArgs(ncs[0], nb, "security_groups")
+			ts, declared := c.links(ncs[0], nb, "subnets")
+			s.Subnets = linkSet[plan.Subnet](ts, declared, "subnet")
+		case st == unknown:
+			s.SecurityGroups.Reason = "the network configuration of " + s.Address + " is known only after apply"
+		}
+		lbs, _ := o.blocks("load_balancer")
+		cfg := c.body.blocks("load_balancer", -1)
+		for _, blk := range lbs {
+			elb, _ := blk.str("elb_name")
+			if elb.Known && elb.V != "" {
+				continue // a classic load balancer
+			}
+			var ts []target
+			if v, st := blk.str("target_group_arn"); st == present {
+				ts = c.b.lookupAll([]string{v.V})
+			} else if bb, ok := c.pairBlock(blk, cfg, "container_name", "container_port"); ok {
+				ts, _ = c.links(blk, bb, "target_group_arn")
+			} else {
+				ts = []target{{reason: "the target group of a load_balancer block of " + s.Address + " is known only after apply"}}
+			}
+			port, _ := blk.int("container_port")
+			lb := plan.ECSLoadBalancer{TargetGroup: link[plan.TargetGroup](ts, "target group"), ContainerPort: port}
+			s.LoadBalancers = append(s.LoadBalancers, lb)
+			b.targets = append(b.targets, &pendingTarget{addr: s.Address, group: lb.TargetGroup, port: port, hasPort: true, ecs: s})
+		}
+	}
+}
+
+// pairBlock finds the configuration block of a planned block of a set by
+// the arguments that identify it (set elements are not in configuration
+// order): exactly one block must match on every one of them that both know.
+func (c *resCtx) pairBlock(o obj, cfg []cfgBody, args ...string) (cfgBody, bool) {
+	if len(cfg) == 1 {
+		return cfg[0], true
+	}
+	var found []cfgBody
+	for _, bb := range cfg {
+		match := true
+		for _, arg := range args {
+			want, st, _, _ := o.field(arg)
+			e := bb.attr(arg)
+			if st != present || e == nil || len(e.References) > 0 {
+				continue
+			}
+			got, _ := asString(e.ConstantValue)
+			w, _ := asString(want)
+			if got != w {
+				match = false
+			}
+		}
+		if match {
+			found = append(found, bb)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return cfgBody{}, false
+}
+
+// deriveTargets turns registrations into targets of their groups.
+func (b *builder) deriveTargets() {
+	var unlinked []string
+	add := func(p *pendingTarget, tg plan.Link[plan.TargetGroup], fill func(t *plan.Target)) {
+		switch {
+		case tg.Node != nil:
+			t := &plan.Target{Address: p.addr, TargetGroup: tg.Node, Port: p.port, HasPort: p.hasPort}
+			fill(t)
+			tg.Node.Targets = append(tg.Node.Targets, t)
+		case tg.Unresolved():
+			unlinked = append(unlinked, fmt.Sprintf("%s registers targets with a target group lbguard cannot tell (%s)", p.addr, tg.Reason))
+		}
+	}
+	for _, p := range b.targets {
+		switch {
+		case p.classic:
+		case p.asg != nil:
+			for _, l := range p.asg.TargetGroups.Links {
+				add(p, l, func(t *plan.Target) { fillASG(t, p.asg) })
+			}
+			if r := p.asg.TargetGroups.Reason; r != "" {
+				unlinked = append(unlinked, fmt.Sprintf("%s registers targets with target groups lbguard cannot tell (%s)", p.addr, r))
+			}
+		case p.asgLink != nil:
+			add(p, p.group, func(t *plan.Target) {
+				if p.asgLink.Node == nil {
+					t.Kind = plan.TargetAutoScaling
+					t.SecurityGroups.Reason = "the autoscaling group of " + p.addr + " cannot be told: " + describeLink(*p.asgLink)
+					return
+				}
+				fillASG(t, p.asgLink.Node)
+			})
+		case p.ecs != nil:
+			add(p, p.group, func(t *plan.Target) {
+				t.Kind, t.Subject = plan.TargetECS, p.ecs.Address
+				t.SecurityGroups, t.Subnets = p.ecs.SecurityGroups, p.ecs.Subnets
+				if !p.ecs.AWSVPC && t.SecurityGroups.Reason == "" {
+					t.Reason = p.ecs.Address + " has no network_configuration (bridge or host network mode): its tasks receive on ports of their container instances, whose groups lbguard does not model yet"
+				}
+			})
+		default:
+			add(p, p.group, func(t *plan.Target) { fillAttachment(t, p) })
+		}
+	}
+	for _, tg := range b.g.TargetGroups {
+		if len(unlinked) > 0 {
+			tg.TargetsReason = unlinked[0]
+		}
+	}
+}
+
+func fillASG(t *plan.Target, a *plan.AutoScalingGroup) {
+	t.Kind, t.Subject = plan.TargetAutoScaling, a.Address
+	t.Subnets = a.Subnets
+	if lt := a.LaunchTemplate.Node; lt != nil {
+		t.SecurityGroups = lt.SecurityGroups
+		return
+	}
+	t.SecurityGroups.Reason = "the launch template of " + a.Address + " cannot be told: " + describeLink(a.LaunchTemplate)
+}
+
+func fillAttachment(t *plan.Target, p *pendingTarget) {
+	t.Kind = t.TargetGroup.TargetType.V
+	for _, x := range p.targetID {
+		switch n := x.node.(type) {
+		case *plan.Instance:
+			t.Subject = n.Address
+			t.SecurityGroups = n.SecurityGroups
+			t.Subnets = plan.LinkSet[plan.Subnet]{Links: []plan.Link[plan.Subnet]{n.Subnet}, Declared: true}
+			t.IP = n.PrivateIP
+			if t.Kind == "" {
+				t.Kind = plan.TargetInstance
+			}
+			return
+		case *plan.LoadBalancer:
+			t.Kind = plan.TargetALB
+			t.Subject = n.Address
+			t.LoadBalancer = plan.Link[plan.LoadBalancer]{Node: n}
+			t.SecurityGroups, t.Subnets = n.SecurityGroups, n.Subnets
+			return
+		case nil:
+			if x.id != "" {
+				if t.Kind == plan.TargetIP {
+					t.IP = plan.Known(x.id)
+				}
+				if t.Kind == plan.TargetALB {
+					t.LoadBalancer = plan.Link[plan.LoadBalancer]{ID: x.id}
+				}
+				t.SecurityGroups.Reason = fmt.Sprintf("target %s is not managed by this plan: its security groups are not known", x.id)
+				return
+			}
+			t.SecurityGroups.Reason = x.reason
+			return
+		default:
+			t.SecurityGroups.Reason = fmt.Sprintf("target %s is not an instance or load balancer", nodeAddr(n))
+			return
+		}
+	}
+	t.SecurityGroups.Reason = "the target of " + p.addr + " is not known"
+}
+
+func describeLink[T any](l plan.Link[T]) string {
+	switch {
+	case l.Node != nil:
+		return nodeAddr(l.Node)
+	case l.ID != "":
+		return l.ID + " is not managed by this plan"
+	}
+	return l.Reason
+}

@@ -1,0 +1,360 @@
+package tfplan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// inst is one resource instance of the plan.
+type inst struct {
+	addr    string
+	mod     string // module instance path, "" for the root module
+	local   string // "aws_lb.this" or "data.aws_vpc.x"
+	typ     string
+	mode    tfjson.ResourceMode
+	key     instKey
+	action  string // create, update, replace, no-op, read, delete
+	after   obj    // values after apply (before, for deletions)
+	before  obj    // values before apply; empty for new resources
+	decoded bool   // whether values were decoded (the type is modelled)
+	node    any    // the graph node built for it, if any
+}
+
+// modCfg is one module of the configuration.
+type modCfg struct {
+	path      string // "" for the root, "module.a.module.b"
+	mod       *tfjson.ConfigModule
+	resources map[string]*tfjson.ConfigResource // by local address
+}
+
+// resolver follows configuration references across module boundaries.
+type resolver struct {
+	cfgs    map[string]*modCfg
+	insts   map[string]map[string][]*inst // module instance -> local address -> instances
+	modKeys map[string]map[string][]instKey
+	vars    map[string]*tfjson.PlanVariable
+}
+
+func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable) *resolver {
+	r := &resolver{
+		cfgs:    map[string]*modCfg{},
+		insts:   map[string]map[string][]*inst{},
+		modKeys: map[string]map[string][]instKey{},
+		vars:    vars,
+	}
+	if cfg != nil && cfg.RootModule != nil {
+		r.addConfig("", cfg.RootModule)
+	}
+	return r
+}
+
+func (r *resolver) addConfig(path string, m *tfjson.ConfigModule) {
+	mc := &modCfg{path: path, mod: m, resources: map[string]*tfjson.ConfigResource{}}
+	for _, res := range m.Resources {
+		local := res.Type + "." + res.Name
+		if res.Mode == tfjson.DataResourceMode {
+			local = "data." + local
+		}
+		mc.resources[local] = res
+	}
+	r.cfgs[path] = mc
+	for name, call := range m.ModuleCalls {
+		if call != nil && call.Module != nil {
+			r.addConfig(joinPath(path, "module."+name), call.Module)
+		}
+	}
+}
+
+// addInstance indexes an instance by module instance and local address,
+// and records the module instances on its path.
+func (r *resolver) addInstance(in *inst) error {
+	steps, err := parseModuleInstance(in.mod)
+	if err != nil {
+		return err
+	}
+	for i := range steps {
+		parent := renderModuleInstance(steps[:i])
+		calls := r.modKeys[parent]
+		if calls == nil {
+			calls = map[string][]instKey{}
+			r.modKeys[parent] = calls
+		}
+		if !containsKey(calls[steps[i].name], steps[i].key) {
+			calls[steps[i].name] = append(calls[steps[i].name], steps[i].key)
+		}
+	}
+	byLocal := r.insts[in.mod]
+	if byLocal == nil {
+		byLocal = map[string][]*inst{}
+		r.insts[in.mod] = byLocal
+	}
+	byLocal[in.local] = append(byLocal[in.local], in)
+	return nil
+}
+
+func containsKey(keys []instKey, k instKey) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// configFor returns the configuration of an instance's resource, if any.
+func (r *resolver) configFor(in *inst) (*modCfg, *tfjson.ConfigResource) {
+	steps, err := parseModuleInstance(in.mod)
+	if err != nil {
+		return nil, nil
+	}
+	mc := r.cfgs[configPath(steps)]
+	if mc == nil {
+		return nil, nil
+	}
+	return mc, mc.resources[in.local]
+}
+
+// keysOf returns the instance keys of a resource in a module instance.
+func (r *resolver) keysOf(mod, local string) []instKey {
+	var keys []instKey
+	for _, in := range r.insts[mod][local] {
+		keys = append(keys, in.key)
+	}
+	return keys
+}
+
+// origin is where an expression is evaluated: a module instance, and the
+// instance keys of the object holding the expression (count.index and
+// each.key are this instance's key among keys).
+type origin struct {
+	mod  string
+	cfg  *modCfg
+	keys []instKey
+	key  instKey
+	who  string // the referring address, for messages
+}
+
+// originOf returns the origin of a resource instance's own arguments.
+func (r *resolver) originOf(in *inst) (origin, *tfjson.ConfigResource) {
+	mc, res := r.configFor(in)
+	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr}, res
+}
+
+// source is one thing a reference leads to: a resource instance (and the
+// attribute path read from it), a constant value, or a reason it could not
+// be followed.
+type source struct {
+	inst      *inst
+	attr      []string
+	value     any
+	isValue   bool
+	sensitive bool
+	reason    string
+	via       string // the reference as written, for messages
+}
+
+const maxDepth = 32
+
+// resolveExpr follows an expression to what it refers to. An expression
+// without references is a constant (null when it has no constant value:
+// Terraform writes none for null and for expressions it cannot fold, which
+// for the arguments lbguard reads means null).
+func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []source {
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	if len(e.References) == 0 {
+		if e.ConstantValue == tfjson.UnknownConstantValue {
+			return []source{{reason: "the value is computed by an expression lbguard cannot evaluate"}}
+		}
+		return []source{{isValue: true, value: e.ConstantValue}}
+	}
+	if depth > maxDepth {
+		return []source{{reason: "the chain of references is too deep"}}
+	}
+	refs, context := parseRefs(e.References)
+	if len(refs) == 0 {
+		return []source{{reason: "the value comes from " + strings.Join(context, ", ")}}
+	}
+	var out []source
+	for _, rf := range refs {
+		out = append(out, r.resolveRef(o, rf, depth)...)
+	}
+	return out
+}
+
+func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
+	fail := func(format string, args ...any) []source {
+		return []source{{reason: fmt.Sprintf(format, args...), via: rf.text}}
+	}
+	switch rf.kind {
+	case refResource:
+		cands := r.insts[o.mod][rf.local]
+		label := qualify(o.mod, rf.local)
+		if len(cands) == 0 {
+			return fail("%s is not in the plan", label)
+		}
+		var pick *inst
+		switch {
+		case rf.hasKey:
+			for _, c := range cands {
+				if c.key == rf.key {
+					pick = c
+				}
+			}
+			if pick == nil {
+				return fail("%s%s is not in the plan", label, rf.key)
+			}
+		case len(cands) == 1:
+			pick = cands[0]
+		case sameKeys(o.keys, r.keysOf(o.mod, rf.local)):
+			for _, c := range cands {
+				if c.key == o.key {
+					pick = c
+				}
+			}
+		}
+		if pick == nil {
+			return fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who)
+		}
+		return []source{{inst: pick, attr: rf.rest, via: rf.text}}
+
+	case refVar:
+		return withRest(r.resolveVar(o, rf, depth), rf)
+
+	case refLocal:
+		return fail("%s: the plan JSON does not record locals (give the sources with --source to follow them)", qualify(o.mod, "local."+rf.name))
+
+	case refModule:
+		return withRest(r.resolveOutput(o, rf, depth), rf)
+	}
+	return fail("%s cannot be followed", rf.text)
+}
+
+func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
+	if o.cfg == nil {
+		return []source{{reason: "no configuration for " + qualify(o.mod, "var."+rf.name), via: rf.text}}
+	}
+	decl := o.cfg.mod.Variables[rf.name]
+	sensitive := decl != nil && decl.Sensitive
+	mark := func(ss []source) []source {
+		for i := range ss {
+			ss[i].sensitive = ss[i].sensitive || sensitive
+		}
+		return ss
+	}
+	if o.mod == "" {
+		if pv, ok := r.vars[rf.name]; ok && pv != nil {
+			return mark([]source{{isValue: true, value: pv.Value, via: rf.text}})
+		}
+		if decl != nil {
+			return mark([]source{{isValue: true, value: decl.Default, via: rf.text}})
+		}
+		return []source{{reason: "var." + rf.name + " has no value in the plan", via: rf.text}}
+	}
+	steps, err := parseModuleInstance(o.mod)
+	if err != nil || len(steps) == 0 {
+		return []source{{reason: "cannot find the module of " + o.who, via: rf.text}}
+	}
+	parent := renderModuleInstance(steps[:len(steps)-1])
+	last := steps[len(steps)-1]
+	pcfg := r.cfgs[configPath(steps[:len(steps)-1])]
+	if pcfg == nil || pcfg.mod.ModuleCalls[last.name] == nil {
+		return []source{{reason: "no configuration for module call " + last.name, via: rf.text}}
+	}
+	arg := pcfg.mod.ModuleCalls[last.name].Expressions[rf.name]
+	if arg == nil {
+		if decl != nil {
+			return mark([]source{{isValue: true, value: decl.Default, via: rf.text}})
+		}
+		return []source{{isValue: true, value: nil, via: rf.text}}
+	}
+	po := origin{mod: parent, cfg: pcfg, keys: r.modKeys[parent][last.name], key: last.key, who: renderModuleInstance(steps)}
+	return mark(r.resolveExpr(po, arg, depth+1))
+}
+
+func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
+	fail := func(format string, args ...any) []source {
+		return []source{{reason: fmt.Sprintf(format, args...), via: rf.text}}
+	}
+	if o.cfg == nil {
+		return fail("no configuration for %s", qualify(o.mod, "module."+rf.name))
+	}
+	call := o.cfg.mod.ModuleCalls[rf.name]
+	child := r.cfgs[joinPath(o.cfg.path, "module."+rf.name)]
+	if call == nil || child == nil {
+		return fail("the configuration of %s is not in the plan", qualify(o.mod, "module."+rf.name))
+	}
+	if rf.output == "" {
+		return fail("%s refers to a whole module", rf.text)
+	}
+	out := child.mod.Outputs[rf.output]
+	if out == nil {
+		return fail("module.%s has no output %q", rf.name, rf.output)
+	}
+	keys := r.modKeys[o.mod][rf.name]
+	var key instKey
+	switch {
+	case rf.hasKey:
+		key = rf.key
+	case call.CountExpression == nil && call.ForEachExpression == nil:
+	case len(keys) == 1:
+		key = keys[0]
+	case sameKeys(o.keys, keys):
+		key = o.key
+	default:
+		return fail("module.%s has %d instances and the reference from %s does not say which one", rf.name, len(keys), o.who)
+	}
+	steps, _ := parseModuleInstance(o.mod)
+	childMod := renderModuleInstance(append(steps, modStep{name: rf.name, key: key}))
+	co := origin{mod: childMod, cfg: child, who: "output " + rf.output + " of " + childMod}
+	ss := r.resolveExpr(co, out.Expression, depth+1)
+	if out.Sensitive {
+		for i := range ss {
+			ss[i].sensitive = true
+		}
+	}
+	return ss
+}
+
+// withRest appends the reference's remaining attribute path to what its
+// subject resolved to (var.lb.arn, module.m.out.id).
+func withRest(ss []source, rf ref) []source {
+	if len(rf.rest) == 0 {
+		return ss
+	}
+	for i := range ss {
+		switch {
+		case ss[i].inst != nil:
+			ss[i].attr = append(append([]string(nil), ss[i].attr...), rf.rest...)
+		case ss[i].isValue:
+			v, ok := navigate(ss[i].value, rf.rest)
+			if !ok {
+				v = nil
+			}
+			ss[i].value = v
+		}
+	}
+	return ss
+}
+
+func qualify(mod, local string) string {
+	return joinPath(mod, local)
+}
+
+// sortInstances orders instances by key, so that iteration is stable.
+func sortInstances(list []*inst) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i].key, list[j].key
+		if a.kind != b.kind {
+			return a.kind < b.kind
+		}
+		if a.kind == intKey {
+			return a.i < b.i
+		}
+		return a.s < b.s
+	})
+}
