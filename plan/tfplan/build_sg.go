@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/go-version"
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/lbguard/lbguard/plan"
 )

@@ -9,8 +9,8 @@ import (
 	"io"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/go-version"
+	tfjson "github.com/hashicorp/terraform-json"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -25,7 +25,7 @@ type rawPlan struct {
 	Variables        map[string]*tfjson.PlanVariable
 	Changes          []*tfjson.ResourceChange // modelled types, values decoded
 	Others           []*tfjson.ResourceChange // other types: address and actions only
-	Prior            []*stateResource          // prior_state resources of modelled types
+	Prior            []*stateResource         // prior_state resources of modelled types
 	Config           *tfjson.Config
 
 	seen map[string]bool // top-level keys present
