@@ -1,0 +1,13 @@
+package checks
+
+// All is every rule lbguard has, in ID order. A test validates it.
+var All = []Check{
+	httpListenerNotRedirected,
+	lbWithoutHTTPS,
+	redirectToMissingListener,
+	weakTLSPolicy,
+	httpsListenerWithoutCertificate,
+	redirectDowngradesToHTTP,
+	tlsPolicyWithoutTLS13,
+	plaintextToTargets,
+}

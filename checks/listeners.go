@@ -1,0 +1,115 @@
+package checks
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// ruleAction is an action of a listener with the listener rule it belongs
+// to (nil for the listener's default actions).
+type ruleAction struct {
+	plan.Action
+	Rule *plan.ListenerRule
+}
+
+// where names the place of an action in messages.
+func (a ruleAction) where() string {
+	if a.Rule == nil {
+		return "its default action"
+	}
+	return "its rule " + a.Rule.Address
+}
+
+// actionsOf returns a listener's default actions and its rules' actions.
+// unknown lists the action lists the plan does not know.
+func actionsOf(l *plan.Listener) (acts []ruleAction, unknown []string) {
+	if l.DefaultActions.Reason != "" {
+		unknown = append(unknown, l.DefaultActions.Reason)
+	}
+	for _, a := range l.DefaultActions.List {
+		acts = append(acts, ruleAction{Action: a})
+	}
+	for _, r := range l.Rules {
+		if r.Actions.Reason != "" {
+			unknown = append(unknown, r.Actions.Reason)
+		}
+		for _, a := range r.Actions.List {
+			acts = append(acts, ruleAction{Action: a, Rule: r})
+		}
+	}
+	return acts, unknown
+}
+
+// lbOf returns the address of the listener's load balancer, if known.
+func lbOf(l *plan.Listener) []string {
+	if l.LoadBalancer.Node != nil {
+		return []string{l.LoadBalancer.Node.Address}
+	}
+	return nil
+}
+
+// managed reports whether the plan manages the resource (not a data source).
+func managed(r *plan.Resource) bool { return r.Mode == plan.Managed }
+
+// targetGroupNames renders the target groups of a forward action.
+func targetGroupNames(a plan.Action) string {
+	var names []string
+	for _, l := range a.TargetGroups.Links {
+		switch {
+		case l.Node != nil:
+			names = append(names, l.Node.Address)
+		case l.ID != "":
+			names = append(names, "target group "+l.ID)
+		}
+	}
+	if len(names) == 0 {
+		return "its target group"
+	}
+	return strings.Join(names, ", ")
+}
+
+func targetGroupAddrs(a plan.Action) []string {
+	var out []string
+	for _, tg := range a.TargetGroups.Nodes() {
+		out = append(out, tg.Address)
+	}
+	return out
+}
+
+// redirectPort returns the port a redirect sends clients to: its own, or
+// for #{port} the listener's.
+func redirectPort(r *plan.Redirect, l *plan.Listener) (int, bool) {
+	if !r.Port.Known {
+		return 0, false
+	}
+	if r.Port.V == plan.KeepPort {
+		return l.Port.V, l.Port.Known
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(r.Port.V))
+	return n, err == nil
+}
+
+// describeRedirect renders a redirect's target for messages.
+func describeRedirect(r *plan.Redirect, l *plan.Listener) string {
+	proto, _ := r.TargetProtocol(l.Protocol)
+	s := "to " + proto
+	if port, ok := redirectPort(r, l); ok {
+		s += fmt.Sprintf(" on port %d", port)
+		if r.Port.V == plan.KeepPort {
+			s += " (#{port} keeps the request's port)"
+		}
+	}
+	return s
+}
+
+// unlinkedRuleNames lists rules that could belong to the listener.
+func unlinkedRuleNames(l *plan.Listener) string {
+	var names []string
+	for _, r := range l.UnlinkedRules {
+		names = append(names, r.Address)
+	}
+	return strings.Join(names, ", ")
+}

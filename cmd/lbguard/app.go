@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time (-ldflags "-X main.version=v1.2.3"); else
+// the module version from go install, else "dev".
+var version = ""
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// exitErr ends a run with a code; msg (if any) is printed on one line.
+type exitErr struct {
+	code int
+	msg  string
+}
+
+func (e *exitErr) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &exitErr{code: exitError, msg: fmt.Sprintf(format, args...)}
+}
+
+// env is what the commands read from the outside world; tests replace it.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	isTTY  func(io.Writer) bool
+}
+
+// run runs lbguard with args and returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runEnv(args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTTY: isTerminal})
+}
+
+func runEnv(args []string, e *env) int {
+	app := newApp(e)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitErr
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(e.stderr, "lbguard: "+ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(e.stderr, "lbguard: "+oneLine(err.Error()))
+	return exitError
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func newApp(e *env) *cli.App {
+	app := &cli.App{
+		Name:      "lbguard",
+		Usage:     "check a Terraform plan's AWS load balancers before apply",
+		Version:   toolVersion(),
+		Reader:    e.stdin,
+		Writer:    e.stdout,
+		ErrWriter: e.stderr,
+		Commands: []*cli.Command{
+			checkCommand(e),
+			rulesCommand(e),
+			explainCommand(e),
+			versionCommand(e),
+		},
+		HideHelpCommand: true,
+		// Exit codes are decided by run, never by os.Exit inside cli.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageErr("%s (lbguard --help shows the usage)", err)
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(e.stderr, "lbguard: unknown command %q (lbguard --help lists the commands)\n", name)
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() > 0 {
+				return usageErr("unknown command %q (lbguard --help lists the commands)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+	return app
+}
