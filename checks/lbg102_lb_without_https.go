@@ -1,7 +1,5 @@
 package checks
 
-import "strings"
-
 var lbWithoutHTTPS = Check{
 	Meta: Meta{
 		ID:          "LBG102",
@@ -69,7 +67,7 @@ func runLBWithoutHTTPS(p *Pass) error {
 		}
 		p.Report(Finding{
 			Address:       lb.Address,
-			Message:       "internet-facing ALB " + lb.Address + " has no HTTPS listener: clients can only reach it over plain HTTP (" + strings.Join(listeners, ", ") + ")",
+			Message:       "internet-facing ALB " + lb.Address + " has no HTTPS listener: clients reach it over plain HTTP only, through " + joinAnd(listeners),
 			Related:       related,
 			Location:      lb.Location,
 			LoadBalancers: []string{lb.Address},

@@ -42,7 +42,16 @@ func runWeakTLSPolicy(p *Pass) error {
 // applies is false when the listener is not one or its policy cannot be
 // told; reason then says why, for the unresolved note.
 func listenerPolicy(l *plan.Listener) (pol tlsPolicy, applies bool, reason string) {
-	if !managed(&l.Resource) || !l.ProtocolIs("HTTPS", "TLS") {
+	if !managed(&l.Resource) {
+		return tlsPolicy{}, false, ""
+	}
+	if !l.Protocol.Known {
+		if lb := l.LoadBalancer.Node; lb != nil && lb.Type.Is(plan.Gateway) {
+			return tlsPolicy{}, false, ""
+		}
+		return tlsPolicy{}, false, "the listener's protocol is known only after apply: if it is HTTPS or TLS, its ssl_policy matters"
+	}
+	if !l.ProtocolIs("HTTPS", "TLS") {
 		return tlsPolicy{}, false, ""
 	}
 	if !l.SSLPolicy.Known {

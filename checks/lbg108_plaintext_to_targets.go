@@ -1,10 +1,6 @@
 package checks
 
-import (
-	"sort"
-
-	"github.com/lbguard/lbguard/plan"
-)
+import "github.com/lbguard/lbguard/plan"
 
 var plaintextToTargets = Check{
 	Meta: Meta{
@@ -62,11 +58,14 @@ func runPlaintextToTargets(p *Pass) error {
 				related = append(related, g.Address)
 			}
 		}
-		sort.Strings(listenersOf[k])
-		via := joinAnd(uniqueSorted(listenersOf[k], ""))
+		listeners := uniqueSorted(listenersOf[k], "")
+		via := "HTTPS listener " + listeners[0] + " forwards"
+		if len(listeners) > 1 {
+			via = "HTTPS listeners " + joinAnd(listeners) + " forward"
+		}
 		p.Report(Finding{
 			Address:       k.tg.Address,
-			Message:       "HTTPS listener " + via + " forwards to target group " + k.tg.Address + " (" + k.tg.Protocol.V + " on port " + k.tg.Port.String() + "): traffic leaves the load balancer unencrypted",
+			Message:       via + " to target group " + k.tg.Address + " (" + k.tg.Protocol.V + " on port " + k.tg.Port.String() + "): traffic leaves the load balancer unencrypted",
 			Related:       related,
 			Location:      k.tg.AttrLocation("protocol"),
 			Facts:         []string{"lb=" + k.lb},

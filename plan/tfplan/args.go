@@ -103,13 +103,15 @@ func (c *resCtx) value(o obj, body cfgBody, name string) (any, state, bool) {
 func (c *resCtx) str(o obj, body cfgBody, name string, def *string) plan.Value[string] {
 	val, st, sens := c.value(o, body, name)
 	v := plan.Value[string]{Sensitive: sens}
-	switch st {
-	case present:
+	if st == present {
 		v.V, v.Known = asString(val)
-	case absent:
-		if def != nil {
-			v.V, v.Known = *def, true
+		// Older providers (SDKv2) plan unset optional strings as "".
+		if v.Known && v.V == "" && def != nil {
+			st = absent
 		}
+	}
+	if st == absent && def != nil {
+		v.V, v.Known = *def, true
 	}
 	return v
 }
