@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/hashicorp/go-version"
@@ -286,7 +287,7 @@ func fieldError(key string, err error, base int64) error {
 		if te.Field != "" {
 			where += "." + te.Field
 		}
-		return &InputError{Offset: base + te.Offset, Msg: fmt.Sprintf("not a valid Terraform plan: %s is a JSON %s, expected %s", where, te.Value, goTypeName(te.Type.String()))}
+		return &InputError{Offset: base + te.Offset, Msg: fmt.Sprintf("not a valid Terraform plan: %s is a JSON %s, expected %s", where, te.Value, goTypeName(te.Type))}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
@@ -299,23 +300,27 @@ func fieldError(key string, err error, base int64) error {
 	return &InputError{Offset: base, Msg: fmt.Sprintf("not a valid Terraform plan: %s: %v", key, err)}
 }
 
-func goTypeName(t string) string {
-	switch {
-	case strings.HasPrefix(t, "[]"):
+func goTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
 		return "an array"
-	case strings.HasPrefix(t, "map["), strings.Contains(t, "struct"), strings.Contains(t, "."):
+	case reflect.Map, reflect.Struct:
 		return "an object"
-	case t == "string":
+	case reflect.String:
 		return "a string"
-	case t == "bool":
+	case reflect.Bool:
 		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return goTypeName(t.Elem())
 	}
-	return t
+	return "another type"
 }
 
 func jsonError(err error, dec *json.Decoder) error {
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &InputError{Offset: dec.InputOffset(), Msg: "unexpected end of file: the plan is truncated"}
+		return &InputError{Msg: "unexpected end of file: the plan is truncated (the file ends in the middle of its JSON)"}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
