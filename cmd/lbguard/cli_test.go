@@ -311,3 +311,22 @@ func TestJSONContract(t *testing.T) {
 		t.Errorf("unresolved: %v", rep.Unresolved)
 	}
 }
+
+// Values the plan marks sensitive never appear in any output.
+func TestSensitiveValuesNeverShown(t *testing.T) {
+	plan := "../../fixtures/sensitive-values/plan.json"
+	for _, format := range []string{"text", "json"} {
+		r := lbguard(t, nil, nil, "check", "--verbose", "--format", format, plan)
+		if r.code != 1 {
+			t.Fatalf("%s: exit %d, want 1 (LBG104 still fires)", format, r.code)
+		}
+		for _, secret := range []string{"9876", "TLS-1-1-2017-01"} {
+			if strings.Contains(r.stdout, secret) || strings.Contains(r.stderr, secret) {
+				t.Errorf("%s output shows the sensitive value %q:\n%s", format, secret, r.stdout)
+			}
+		}
+		if !strings.Contains(r.stdout, "(sensitive)") {
+			t.Errorf("%s output should say (sensitive):\n%s", format, r.stdout)
+		}
+	}
+}

@@ -162,6 +162,7 @@ type target struct {
 	node   any    // a graph node
 	id     string // a known ID/ARN that names nothing in the plan
 	reason string // why it could not be followed
+	loose  bool   // a candidate only (see source.loose): kept if of the wanted type
 }
 
 // links resolves a link-valued argument (an ID or ARN, or a list of them)
@@ -223,6 +224,16 @@ var identityAttrs = map[string]bool{"": true, "id": true, "arn": true, "name": t
 func (b *builder) targetsOf(ss []source, depth int) []target {
 	var out []target
 	for _, s := range ss {
+		if s.loose {
+			// Only candidates that are nodes count; their type decides.
+			for _, t := range b.targetsOf([]source{{inst: s.inst, attr: s.attr}}, depth) {
+				if t.node != nil {
+					t.loose = true
+					out = append(out, t)
+				}
+			}
+			continue
+		}
 		switch {
 		case s.reason != "":
 			out = append(out, target{reason: s.reason})
@@ -285,7 +296,9 @@ func link[T any](ts []target, what string) plan.Link[T] {
 		case t.node != nil:
 			n, ok := t.node.(*T)
 			if !ok {
-				reasons = append(reasons, fmt.Sprintf("%s is not a %s", nodeAddr(t.node), what))
+				if !t.loose {
+					reasons = append(reasons, fmt.Sprintf("%s is not a %s", nodeAddr(t.node), what))
+				}
 				continue
 			}
 			if !containsPtr(nodes, n) {
@@ -308,6 +321,8 @@ func link[T any](ts []target, what string) plan.Link[T] {
 		return plan.Link[T]{Reason: fmt.Sprintf("the %s is chosen by an expression lbguard cannot evaluate", what)}
 	case len(reasons) > 0:
 		return plan.Link[T]{Reason: reasons[0]}
+	case anyLoose(ts):
+		return plan.Link[T]{Reason: "the reference names a whole module instance, and none of its outputs is a " + what}
 	}
 	return plan.Link[T]{Reason: "no " + what + " is set"}
 }
@@ -322,7 +337,7 @@ func linkSet[T any](ts []target, declared bool, what string) plan.LinkSet[T] {
 		case t.node != nil:
 			n, ok := t.node.(*T)
 			if !ok {
-				if s.Reason == "" {
+				if s.Reason == "" && !t.loose {
 					s.Reason = fmt.Sprintf("%s is not a %s", nodeAddr(t.node), what)
 				}
 				continue
@@ -342,8 +357,20 @@ func linkSet[T any](ts []target, declared bool, what string) plan.LinkSet[T] {
 			}
 		}
 	}
+	if len(s.Links) == 0 && s.Reason == "" && anyLoose(ts) {
+		s.Reason = "the reference names a whole module instance, and none of its outputs is a " + what
+	}
 	sort.SliceStable(s.Links, func(i, j int) bool { return linkKey(s.Links[i]) < linkKey(s.Links[j]) })
 	return s
+}
+
+func anyLoose(ts []target) bool {
+	for _, t := range ts {
+		if t.loose {
+			return true
+		}
+	}
+	return false
 }
 
 func linkKey[T any](l plan.Link[T]) string {

@@ -154,6 +154,9 @@ type source struct {
 	sensitive bool
 	reason    string
 	via       string // the reference as written, for messages
+	// loose marks a candidate: one of several outputs a reference to a
+	// whole module instance may mean.
+	loose bool
 }
 
 const maxDepth = 32
@@ -288,11 +291,10 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 	if call == nil || child == nil {
 		return fail("the configuration of %s is not in the plan", qualify(o.mod, "module."+rf.name))
 	}
-	if rf.output == "" {
-		return fail("%s refers to a whole module", rf.text)
+	if rf.output == "" && len(child.mod.Outputs) == 0 {
+		return fail("%s has no outputs", rf.text)
 	}
-	out := child.mod.Outputs[rf.output]
-	if out == nil {
+	if rf.output != "" && child.mod.Outputs[rf.output] == nil {
 		return fail("module.%s has no output %q", rf.name, rf.output)
 	}
 	keys := r.modKeys[o.mod][rf.name]
@@ -310,7 +312,30 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 	}
 	steps, _ := parseModuleInstance(o.mod)
 	childMod := renderModuleInstance(append(steps, modStep{name: rf.name, key: key}))
-	co := origin{mod: childMod, cfg: child, who: "output " + rf.output + " of " + childMod}
+	if rf.output != "" {
+		return r.outputSources(childMod, child, rf.output, depth)
+	}
+	// module.m[each.key].arn: Terraform records only "module.m", so the
+	// output is not known; every output is a candidate, and the caller keeps
+	// those that lead to what it is looking for.
+	names := make([]string, 0, len(child.mod.Outputs))
+	for name := range child.mod.Outputs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []source
+	for _, name := range names {
+		for _, s := range r.outputSources(childMod, child, name, depth) {
+			s.loose = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *resolver) outputSources(childMod string, child *modCfg, name string, depth int) []source {
+	out := child.mod.Outputs[name]
+	co := origin{mod: childMod, cfg: child, who: "output " + name + " of " + childMod}
 	ss := r.resolveExpr(co, out.Expression, depth+1)
 	if out.Sensitive {
 		for i := range ss {

@@ -1,0 +1,89 @@
+package tfplan
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseRef(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ref
+	}{
+		{"aws_lb.web", ref{kind: refResource, local: "aws_lb.web"}},
+		{"aws_lb.web.arn", ref{kind: refResource, local: "aws_lb.web", rest: []string{"arn"}}},
+		{"aws_lb.web[0].arn", ref{kind: refResource, local: "aws_lb.web", key: instKey{kind: intKey, i: 0}, hasKey: true, rest: []string{"arn"}}},
+		{`aws_lb.web["a b"]`, ref{kind: refResource, local: "aws_lb.web", key: instKey{kind: strKey, s: "a b"}, hasKey: true}},
+		{"data.aws_lb.shared.arn", ref{kind: refResource, local: "data.aws_lb.shared", rest: []string{"arn"}}},
+		{"var.lb.arn", ref{kind: refVar, name: "lb", rest: []string{"arn"}}},
+		{"local.ids", ref{kind: refLocal, name: "ids"}},
+		{"module.alb.arn", ref{kind: refModule, name: "alb", output: "arn"}},
+		{`module.alb["x"].arn`, ref{kind: refModule, name: "alb", key: instKey{kind: strKey, s: "x"}, hasKey: true, output: "arn"}},
+		{"module.alb.ids[1]", ref{kind: refModule, name: "alb", output: "ids", rest: []string{"1"}}},
+		{"count.index", ref{kind: refContext}},
+		{"each.value.port", ref{kind: refContext}},
+	}
+	for _, tt := range tests {
+		got, ok := parseRef(tt.in)
+		if !ok {
+			t.Errorf("parseRef(%q) failed", tt.in)
+			continue
+		}
+		got.text, got.restLen = "", 0
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseRef(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "aws_lb", "var", "1abc.x", "aws_lb.[0]"} {
+		if _, ok := parseRef(bad); ok {
+			t.Errorf("parseRef(%q) should fail", bad)
+		}
+	}
+}
+
+// Terraform lists every prefix of a reference; one reference must stay one.
+func TestParseRefsKeepsTheMostSpecificForm(t *testing.T) {
+	refs, ctx := parseRefs([]string{"aws_lb.web[0].arn", "aws_lb.web[0]", "aws_lb.web", "count.index"})
+	if len(refs) != 1 || refs[0].text != "aws_lb.web[0].arn" || len(ctx) != 1 {
+		t.Fatalf("got %+v, context %v", refs, ctx)
+	}
+	refs, _ = parseRefs([]string{"module.m[0].out", "module.m"})
+	if len(refs) != 1 || refs[0].output != "out" {
+		t.Fatalf("module refs: %+v", refs)
+	}
+	refs, _ = parseRefs([]string{"aws_security_group.a.id", "aws_security_group.a", "var.extra"})
+	if len(refs) != 2 {
+		t.Fatalf("two subjects expected: %+v", refs)
+	}
+}
+
+func TestModuleInstances(t *testing.T) {
+	steps, err := parseModuleInstance(`module.a[0].module.b["k"].module.c`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []modStep{{"a", instKey{kind: intKey}}, {"b", instKey{kind: strKey, s: "k"}}, {"c", instKey{}}}
+	if !reflect.DeepEqual(steps, want) {
+		t.Fatalf("got %+v", steps)
+	}
+	if got := renderModuleInstance(steps); got != `module.a[0].module.b["k"].module.c` {
+		t.Errorf("render: %s", got)
+	}
+	if got := configPath(steps); got != "module.a.module.b.module.c" {
+		t.Errorf("config path: %s", got)
+	}
+	if _, err := parseModuleInstance("aws_lb.x"); err == nil {
+		t.Error("a resource address is not a module instance")
+	}
+}
+
+func TestSameKeys(t *testing.T) {
+	a := []instKey{{kind: intKey, i: 0}, {kind: intKey, i: 1}}
+	b := []instKey{{kind: intKey, i: 1}, {kind: intKey, i: 0}}
+	if !sameKeys(a, b) {
+		t.Error("same count, any order")
+	}
+	if sameKeys(a, a[:1]) || sameKeys(nil, nil) {
+		t.Error("different or empty key sets never match")
+	}
+}
