@@ -272,6 +272,13 @@ func (b *builder) instTargets(in *inst, attr []string, depth int) []target {
 	// Another argument of a modelled resource (aws_lb.x.security_groups,
 	// data.aws_subnets.x.ids): its planned value, else its own references.
 	if len(attr) == 1 {
+		key := in.addr + "." + attr[0]
+		if b.following[key] {
+			// Terraform rejects such cycles; a crafted plan may hold one.
+			return []target{{reason: "the references around " + key + " form a cycle"}}
+		}
+		b.following[key] = true
+		defer delete(b.following, key)
 		c := b.ctx(in)
 		ts, _ := c.links(in.after, c.body, attr[0])
 		return ts

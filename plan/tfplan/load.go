@@ -118,7 +118,8 @@ func Read(r io.Reader) (*plan.Graph, error) {
 	b := &builder{
 		raw:  raw,
 		r:    newResolver(raw.Config, raw.Variables),
-		byID: map[string][]any{},
+		byID:      map[string][]any{},
+		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{
 			Kind:             "plan",
 			FormatVersion:    raw.FormatVersion,
@@ -140,6 +141,9 @@ type builder struct {
 	live    []*inst // instances that exist after apply, in address order
 	deleted []*inst // instances the plan deletes (their before values)
 	byID    map[string][]any
+	// following holds the resource attributes being followed, to stop at
+	// reference cycles.
+	following map[string]bool
 
 	// per-node state needed between passes
 	listenerProtocolUnset map[*plan.Listener]bool

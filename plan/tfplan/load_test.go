@@ -280,3 +280,20 @@ func TestSensitiveMask(t *testing.T) {
 		t.Errorf("policy %+v port %+v", l.SSLPolicy, l.Port)
 	}
 }
+
+// Terraform rejects reference cycles, but a crafted plan may hold one: the
+// loader must stop, not recurse forever.
+func TestReferenceCycle(t *testing.T) {
+	root := map[string]any{"resources": []any{
+		cfgResource("aws_security_group_rule.a", map[string]any{"security_group_id": refs("aws_security_group_rule.b.security_group_id")}),
+		cfgResource("aws_security_group_rule.b", map[string]any{"security_group_id": refs("aws_security_group_rule.a.security_group_id")}),
+	}}
+	rule := func(name string) change {
+		return change{addr: "aws_security_group_rule." + name, typ: "aws_security_group_rule", name: name,
+			after: map[string]any{"type": "ingress"}, unknown: map[string]any{"security_group_id": true}}
+	}
+	g := load(t, []change{rule("a"), rule("b")}, root, nil)
+	if len(g.SecurityGroups) != 0 {
+		t.Errorf("no groups expected: %+v", g.SecurityGroups)
+	}
+}

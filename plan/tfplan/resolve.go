@@ -36,6 +36,15 @@ type resolver struct {
 	insts   map[string]map[string][]*inst // module instance -> local address -> instances
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
+	// memo keeps what each expression resolved to in each origin, so that
+	// chains of references that fan out are followed once.
+	memo map[memoKey][]source
+}
+
+type memoKey struct {
+	mod  string
+	key  instKey
+	expr *tfjson.Expression
 }
 
 func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable) *resolver {
@@ -44,6 +53,7 @@ func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable) *reso
 		insts:   map[string]map[string][]*inst{},
 		modKeys: map[string]map[string][]instKey{},
 		vars:    vars,
+		memo:    map[memoKey][]source{},
 	}
 	if cfg != nil && cfg.RootModule != nil {
 		r.addConfig("", cfg.RootModule)
@@ -178,6 +188,16 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 	if depth > maxDepth {
 		return []source{{reason: "the chain of references is too deep"}}
 	}
+	mk := memoKey{mod: o.mod, key: o.key, expr: e}
+	if ss, ok := r.memo[mk]; ok {
+		return append([]source(nil), ss...)
+	}
+	ss := r.resolveRefs(o, e, depth)
+	r.memo[mk] = ss
+	return append([]source(nil), ss...)
+}
+
+func (r *resolver) resolveRefs(o origin, e *tfjson.Expression, depth int) []source {
 	refs, context := parseRefs(e.References)
 	if len(refs) == 0 {
 		return []source{{reason: "the value comes from " + strings.Join(context, ", ")}}
