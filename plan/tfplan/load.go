@@ -116,8 +116,8 @@ func Read(r io.Reader) (*plan.Graph, error) {
 		return nil, err
 	}
 	b := &builder{
-		raw:  raw,
-		r:    newResolver(raw.Config, raw.Variables),
+		raw:       raw,
+		r:         newResolver(raw.Config, raw.Variables),
 		byID:      map[string][]any{},
 		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{
