@@ -167,7 +167,9 @@ type TargetGroup struct {
 	// PreserveClientIP is the preserve_client_ip attribute as planned ("" when
 	// unset: the AWS default depends on target type and protocol).
 	PreserveClientIP Value[string]
-	VPCID            Value[string]
+	// VPC is the group's VPC. Instance and IP targets, and the load
+	// balancers that use the group, are in it.
+	VPC Link[VPC]
 
 	// Filled in by the loader.
 	Targets []*Target

@@ -57,7 +57,9 @@ type SGRule struct {
 	PrefixLists []Value[string]
 	Groups      []Link[SecurityGroup]
 	Self        bool
-	// PeersReason is set when the peers are not all known.
+	// CIDRsReason is set when the rule's CIDRs are not all known;
+	// PeersReason when its other peers (groups, prefix lists) are not.
+	CIDRsReason string
 	PeersReason string
 }
 

@@ -57,8 +57,9 @@ func TestHTTPOnlyTextReport(t *testing.T) {
 		"listener aws_lb_listener.http (port 80, HTTP) serves plain HTTP instead of redirecting to HTTPS: it forwards to aws_lb_target_group.app",
 		"fix: Make the HTTP listener's default action a redirect with protocol = \"HTTPS\"",
 		"HIGH   LBG102 lb-without-https  aws_lb.web",
-		"2 findings (2 high).",
-		"FAILED: 2 findings at or above medium.",
+		"MEDIUM LBG206 lb-open-beyond-listeners  aws_security_group.lb",
+		"3 findings (2 high, 1 medium).",
+		"FAILED: 3 findings at or above medium.",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("text report lacks %q:\n%s", want, r.stdout)
@@ -96,7 +97,7 @@ func TestColour(t *testing.T) {
 func TestVerboseListsNotes(t *testing.T) {
 	plan := "../../fixtures/unknown-values/plan.json"
 	quiet := lbguard(t, nil, nil, "check", plan)
-	if !strings.Contains(quiet.stdout, "5 unresolved notes (--verbose lists them)") || strings.Contains(quiet.stdout, "ssl_policy is known only after apply") {
+	if !strings.Contains(quiet.stdout, "10 unresolved notes (--verbose lists them)") || strings.Contains(quiet.stdout, "ssl_policy is known only after apply") {
 		t.Errorf("without --verbose the notes are counted, not listed:\n%s", quiet.stdout)
 	}
 	loud := lbguard(t, nil, nil, "check", "--verbose", plan)

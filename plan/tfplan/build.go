@@ -112,7 +112,7 @@ func (b *builder) build() {
 		case kindRule:
 			link = b.buildRule(c)
 		case kindTargetGroup:
-			b.buildTargetGroup(c)
+			link = b.buildTargetGroup(c)
 		case kindAttachment:
 			link = b.buildAttachment(c)
 		case kindSG:

@@ -166,15 +166,14 @@ func (c *resCtx) actions(o obj, body cfgBody, name string) plan.Actions {
 	return out
 }
 
-func (b *builder) buildTargetGroup(c *resCtx) {
+func (b *builder) buildTargetGroup(c *resCtx) func() {
 	o := c.in.after
 	tg := &plan.TargetGroup{Resource: resourceOf(c.in)}
 	tg.ARN = c.str(o, c.body, "arn", nil)
 	tg.Port = c.int(o, c.body, "port", nil)
 	tg.Protocol = upper(c.str(o, c.body, "protocol", nil))
 	tg.TargetType = lower(c.str(o, c.body, "target_type", ptr(plan.TargetInstance)))
-	tg.PreserveClientIP = c.str(o, c.body, "preserve_client_ip", nil)
-	tg.VPCID = c.str(o, c.body, "vpc_id", nil)
+	tg.PreserveClientIP = c.str(o, c.body, "preserve_client_ip", ptr(""))
 	checks, st := o.blocks("health_check")
 	switch {
 	case len(checks) > 0:
@@ -188,6 +187,10 @@ func (b *builder) buildTargetGroup(c *resCtx) {
 	b.index(tg, tg.ARN, c.str(o, c.body, "id", nil))
 	c.in.node = tg
 	b.g.TargetGroups = append(b.g.TargetGroups, tg)
+	return func() {
+		ts, _ := c.links(o, c.body, "vpc_id")
+		tg.VPC = link[plan.VPC](ts, "VPC")
+	}
 }
 
 // deriveListeners settles what depends on a listener's load balancer and

@@ -47,7 +47,7 @@ func (b *builder) buildSG(c *resCtx) func() {
 	b.groups[g] = st
 	return func() {
 		if c.in.mode == tfjson.DataResourceMode {
-			st.inlineReason = "the group is read by a data source: its rules are not in the plan"
+			st.inlineReason = g.Address + " is read by a data source: its rules are not in the plan"
 			return
 		}
 		for _, dir := range []plan.Direction{plan.Ingress, plan.Egress} {
@@ -89,24 +89,32 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 		r.FromPort = c.int(e, cfgBody{}, "from_port", nil)
 		r.ToPort = c.int(e, cfgBody{}, "to_port", nil)
 		r.Self, _ = boolOr(e, "self")
-		r.CIDRs = append(stringsOf(e, "cidr_blocks", &r.PeersReason), stringsOf(e, "ipv6_cidr_blocks", &r.PeersReason)...)
+		r.CIDRs = append(stringsOf(e, "cidr_blocks", &r.CIDRsReason), stringsOf(e, "ipv6_cidr_blocks", &r.CIDRsReason)...)
 		r.PrefixLists = stringsOf(e, "prefix_list_ids", &r.PeersReason)
-		ids, idsSt := e.strings("security_groups")
-		if idsSt == unknown {
-			r.PeersReason = "the groups this rule names are known only after apply"
-		}
-		for _, id := range ids {
-			if id.Known {
-				r.Groups = append(r.Groups, linkOne[plan.SecurityGroup](c.b.lookup(id.V), "security group"))
-				continue
-			}
+		configGroup := func() plan.Link[plan.SecurityGroup] {
 			if !cfgGroupsRead {
 				cfgGroupsRead = true
 				if e := c.body.attr(name); e != nil {
 					cfgGroups = c.b.targetsOf(c.b.r.resolveExpr(c.o, e, 0), 0)
 				}
 			}
-			r.Groups = append(r.Groups, onlyGroup(cfgGroups))
+			return onlyGroup(cfgGroups)
+		}
+		ids, idsSt := e.strings("security_groups")
+		if idsSt == unknown {
+			// The whole set is known only after apply: it holds the group the
+			// configuration references, if only one, and maybe others.
+			r.PeersReason = "the groups this rule names are known only after apply"
+			if l := configGroup(); l.Node != nil {
+				r.Groups = append(r.Groups, l)
+			}
+		}
+		for _, id := range ids {
+			if id.Known {
+				r.Groups = append(r.Groups, linkOne[plan.SecurityGroup](c.b.lookup(id.V), "security group"))
+				continue
+			}
+			r.Groups = append(r.Groups, configGroup())
 		}
 		normalizePorts(r)
 		out = append(out, r)
@@ -251,7 +259,7 @@ func (c *resCtx) ruleFrom(o obj, body cfgBody, rr *ruleRes) (*plan.SGRule, strin
 		r.FromPort = c.int(o, body, "from_port", nil)
 		r.ToPort = c.int(o, body, "to_port", nil)
 		r.Self, _ = boolOr(o, "self")
-		r.CIDRs = append(stringsOf(o, "cidr_blocks", &r.PeersReason), stringsOf(o, "ipv6_cidr_blocks", &r.PeersReason)...)
+		r.CIDRs = append(stringsOf(o, "cidr_blocks", &r.CIDRsReason), stringsOf(o, "ipv6_cidr_blocks", &r.CIDRsReason)...)
 		r.PrefixLists = stringsOf(o, "prefix_list_ids", &r.PeersReason)
 		if set, known := c.isSet(o, body, "source_security_group_id"); set || !known {
 			ts, _ := c.links(o, body, "source_security_group_id")
@@ -276,13 +284,13 @@ func (c *resCtx) ruleFrom(o obj, body cfgBody, rr *ruleRes) (*plan.SGRule, strin
 				r.Groups = append(r.Groups, link[plan.SecurityGroup](ts, "security group"))
 			default:
 				v := c.str(o, body, arg, nil)
-				if !v.Known && r.PeersReason == "" {
-					r.PeersReason = arg + " is known only after apply"
-				}
 				if arg == "prefix_list_id" {
 					r.PrefixLists = append(r.PrefixLists, v)
 				} else {
 					r.CIDRs = append(r.CIDRs, v)
+					if !v.Known && r.CIDRsReason == "" {
+						r.CIDRsReason = arg + " is known only after apply"
+					}
 				}
 			}
 		}

@@ -1,0 +1,150 @@
+package checks
+
+import "github.com/lbguard/lbguard/plan"
+
+var lbOpenBeyondListeners = Check{
+	Meta: Meta{
+		ID:          "LBG206",
+		Name:        "lb-open-beyond-listeners",
+		Severity:    Medium,
+		Summary:     "An internet-facing load balancer's security group is open to the internet on ports or protocols no listener uses.",
+		Remediation: "Narrow the group's ingress from 0.0.0.0/0 and ::/0 to the listener ports (and ICMP type 3 code 4 for path MTU discovery); open other ports only from the networks that need them.",
+	},
+	Run: runLBOpenBeyondListeners,
+}
+
+func runLBOpenBeyondListeners(p *Pass) error {
+	keep := func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(true) }
+	noteExternalGroups(p, keep)
+	for _, u := range groupsInUse(p.Graph, keep) {
+		u.noteUnknownRules(p) // the rules that are known still count
+		open, sources, unknown := worldOpenIngress(u.group)
+		if len(open) == 0 && len(unknown) == 0 {
+			continue
+		}
+		var public []*plan.LoadBalancer
+		for _, lb := range u.lbs {
+			if !schemeKnown(lb) {
+				p.Unresolved(u.group.Address, "whether "+lb.Address+" is internal is known only after apply, so lbguard cannot tell whether its group's rules open to the internet are too broad", u.lbAddrs()...)
+				continue
+			}
+			public = append(public, lb)
+		}
+		if len(public) == 0 {
+			continue
+		}
+		for _, n := range unknown {
+			p.Unresolved(u.group.Address, n, u.lbAddrs()...)
+		}
+		used, listenersKnown := listenerPorts(public)
+		var beyond, related []string
+		for i, r := range open {
+			switch withinListeners(r, used) {
+			case yes:
+				continue
+			case maybe:
+				p.Unresolved(u.group.Address, ruleName(r)+" opens "+describeRule(r)+" to the internet, and its ports are known only after apply", u.lbAddrs()...)
+				continue
+			}
+			if !listenersKnown {
+				p.Unresolved(u.group.Address, "the port or protocol of a listener is known only after apply, so lbguard cannot tell whether "+ruleName(r)+" is needed", u.lbAddrs()...)
+				continue
+			}
+			beyond = append(beyond, describeOpen(r, sources[i]))
+			related = append(related, ruleAddrs([]*plan.SGRule{r})...)
+		}
+		if len(beyond) == 0 {
+			continue
+		}
+		var lbs []string
+		for _, lb := range public {
+			lbs = append(lbs, lb.Address)
+		}
+		p.Report(Finding{
+			Address: u.group.Address,
+			Message: "security group " + u.group.Address + " of internet-facing " + joinAnd(lbs) + " (listening on " + describePorts(used) +
+				") is open to the internet beyond its listeners: " + joinSemi(beyond),
+			Related:       append(related, u.lbAddrs()...),
+			Location:      u.group.Location,
+			Facts:         beyond,
+			LoadBalancers: u.lbAddrs(),
+		})
+	}
+	return nil
+}
+
+// listenerPorts collects the ports each transport's listeners use. known
+// is false when a listener's port or protocol is not known.
+func listenerPorts(lbs []*plan.LoadBalancer) (map[string]map[int]bool, bool) {
+	used := map[string]map[int]bool{plan.ProtoTCP: {}, plan.ProtoUDP: {}}
+	known := true
+	for _, lb := range lbs {
+		for _, l := range lb.Listeners {
+			protos, ok := transports(l.Protocol)
+			if !ok || !l.Port.Known {
+				known = false
+				continue
+			}
+			for _, proto := range protos {
+				used[proto][l.Port.V] = true
+			}
+		}
+		if len(lb.UnlinkedListeners) > 0 {
+			known = false
+		}
+	}
+	return used, known
+}
+
+func describePorts(used map[string]map[int]bool) string {
+	var parts []string
+	for _, proto := range []string{plan.ProtoTCP, plan.ProtoUDP} {
+		var ports []int
+		for p := range used[proto] {
+			ports = append(ports, p)
+		}
+		if len(ports) > 0 {
+			parts = append(parts, proto+" "+sortedInts(ports))
+		}
+	}
+	if len(parts) == 0 {
+		return "no port"
+	}
+	return joinAnd(parts)
+}
+
+// withinListeners reports whether everything a rule opens is a listener
+// port, or ICMP for path MTU discovery (type 3; ICMPv6 type 2).
+func withinListeners(r *plan.SGRule, used map[string]map[int]bool) tri {
+	if !r.Protocol.Known {
+		return maybe
+	}
+	switch r.Protocol.V {
+	case plan.ProtoICMP:
+		return boolTri(r.FromPort.Is(3))
+	case plan.ProtoICMPv6:
+		return boolTri(r.FromPort.Is(2))
+	case plan.ProtoTCP, plan.ProtoUDP:
+	default:
+		return no
+	}
+	if !r.FromPort.Known || !r.ToPort.Known {
+		return maybe
+	}
+	if r.ToPort.V-r.FromPort.V >= len(used[r.Protocol.V]) {
+		return no // more ports than there are listeners
+	}
+	for port := r.FromPort.V; port <= r.ToPort.V; port++ {
+		if !used[r.Protocol.V][port] {
+			return no
+		}
+	}
+	return yes
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
