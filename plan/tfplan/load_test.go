@@ -297,3 +297,51 @@ func TestReferenceCycle(t *testing.T) {
 		t.Errorf("no groups expected: %+v", g.SecurityGroups)
 	}
 }
+
+// An existing group's planned ingress lists every rule AWS reports, also
+// those of separate rule resources. After apply: the entries of deleted
+// and replaced rule resources are gone, unchanged ones count once, and the
+// replacement's new values are added.
+func TestSecurityGroupRuleMerge(t *testing.T) {
+	entry := func(from int, cidrs ...any) map[string]any {
+		return map[string]any{"protocol": "tcp", "from_port": from, "to_port": from, "cidr_blocks": cidrs,
+			"ipv6_cidr_blocks": []any{}, "prefix_list_ids": []any{}, "security_groups": []any{}, "self": false}
+	}
+	group := map[string]any{"id": "sg-1", "ingress": []any{
+		entry(443, "0.0.0.0/0"),                 // inline, stays
+		entry(22, "10.0.0.0/8", "192.0.2.0/24"), // one CIDR from a deleted rule resource
+		entry(80, "0.0.0.0/0"),                  // from an unchanged rule resource
+		entry(8080, "10.0.0.0/8"),               // from a replaced rule resource
+	}, "egress": []any{}}
+	rule := func(from int, cidr string) map[string]any {
+		return map[string]any{"type": "ingress", "security_group_id": "sg-1", "protocol": "tcp", "from_port": from, "to_port": from,
+			"cidr_blocks": []any{cidr}, "ipv6_cidr_blocks": []any{}, "prefix_list_ids": []any{}, "self": false}
+	}
+	g := load(t, []change{
+		{addr: "aws_security_group.g", typ: "aws_security_group", name: "g", actions: []string{"no-op"}, before: group, after: group},
+		{addr: "aws_security_group_rule.ssh", typ: "aws_security_group_rule", name: "ssh", actions: []string{"delete"}, before: rule(22, "192.0.2.0/24")},
+		{addr: "aws_security_group_rule.http", typ: "aws_security_group_rule", name: "http", actions: []string{"no-op"}, before: rule(80, "0.0.0.0/0"), after: rule(80, "0.0.0.0/0")},
+		{addr: "aws_security_group_rule.app", typ: "aws_security_group_rule", name: "app", actions: []string{"delete", "create"}, before: rule(8080, "10.0.0.0/8"), after: rule(8081, "10.0.0.0/8")},
+	}, map[string]any{}, nil)
+	sg := g.SecurityGroups[0]
+	if !sg.RulesKnown() {
+		t.Fatalf("rules unknown: %s", sg.RulesReason)
+	}
+	var got []string
+	for _, r := range sg.Rules {
+		var cidrs []string
+		for _, c := range r.CIDRs {
+			cidrs = append(cidrs, c.V)
+		}
+		got = append(got, r.Address+" "+r.FromPort.String()+" "+strings.Join(cidrs, ","))
+	}
+	want := []string{
+		"aws_security_group.g 443 0.0.0.0/0",
+		"aws_security_group.g 22 10.0.0.0/8",
+		"aws_security_group_rule.app 8081 10.0.0.0/8",
+		"aws_security_group_rule.http 80 0.0.0.0/0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rules after apply:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,0 +1,169 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+func group(addr string, rules ...*plan.SGRule) *plan.SecurityGroup {
+	g := &plan.SecurityGroup{Resource: res(addr), ID: plan.Known("id-" + addr)}
+	for _, r := range rules {
+		r.Group = g
+		if r.Address == "aws_security_group_rule.r" {
+			r.Address, r.Inline = addr, true
+		}
+		g.Rules = append(g.Rules, r)
+	}
+	return g
+}
+
+func withGroups(lb *plan.LoadBalancer, gs ...*plan.SecurityGroup) *plan.LoadBalancer {
+	lb.SecurityGroups = plan.LinkSet[plan.SecurityGroup]{Declared: true}
+	for _, g := range gs {
+		lb.SecurityGroups.Links = append(lb.SecurityGroups.Links, plan.Link[plan.SecurityGroup]{Node: g})
+	}
+	return lb
+}
+
+func TestLBG201Transports(t *testing.T) {
+	b := newGraph()
+	g := group("aws_security_group.nlb", sgRule(plan.Ingress, plan.ProtoTCP, 53, 53, "0.0.0.0/0"))
+	nlb := b.lb(withGroups(newLB("aws_lb.n", plan.Network, false), g))
+	b.listener(nlb, "aws_lb_listener.dns", 53, "TCP_UDP", fixed())
+	b.listener(nlb, "aws_lb_listener.tcp", 53, "TCP", fixed())
+	exempt := b.lb(newLB("aws_lb.bare", plan.Network, false)) // an NLB without groups
+	b.listener(exempt, "aws_lb_listener.bare", 99, "TCP", fixed())
+	fs, ns := runCheck(t, listenerPortNotAllowedIn, b.g)
+	if got := outcome(fs, ns); got != "F:aws_lb_listener.dns" {
+		t.Fatalf("got %q", got)
+	}
+	if !strings.Contains(fs[0].Message, "allows udp 53 from any source") {
+		t.Errorf("message: %s", fs[0].Message)
+	}
+}
+
+func TestLBG201UnknownRulesAreANote(t *testing.T) {
+	b := newGraph()
+	g := group("aws_security_group.lb")
+	g.RulesReason = "the ingress rules of aws_security_group.lb are known only after apply"
+	lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), g))
+	b.listener(lb, "aws_lb_listener.l", 443, "HTTPS", fixed())
+	if got := outcome(runCheck(t, listenerPortNotAllowedIn, b.g)); got != "N:aws_lb_listener.l" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestLBG206ListenersOfEveryLoadBalancerOfTheGroup(t *testing.T) {
+	b := newGraph()
+	shared := group("aws_security_group.edge",
+		sgRule(plan.Ingress, plan.ProtoTCP, 80, 80, "0.0.0.0/0"),
+		sgRule(plan.Ingress, plan.ProtoTCP, 443, 443, "0.0.0.0/0"),
+		sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "10.0.0.0/8"), // not from the world: fine
+		sgRule(plan.Ingress, plan.ProtoTCP, 3389, 3389, "::/0"))
+	a := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), shared))
+	c := b.lb(withGroups(newLB("aws_lb.c", plan.Application, false), shared))
+	b.listener(a, "aws_lb_listener.a", 80, "HTTP", fixed())
+	b.listener(c, "aws_lb_listener.c", 443, "HTTPS", fixed())
+	fs, ns := runCheck(t, lbOpenBeyondListeners, b.g)
+	if got := outcome(fs, ns); got != "F:aws_security_group.edge" {
+		t.Fatalf("got %q", got)
+	}
+	if !strings.Contains(fs[0].Message, "tcp 3389 from ::/0") || strings.Contains(fs[0].Message, "tcp 80 ") || strings.Contains(fs[0].Message, "tcp 22") {
+		t.Errorf("message: %s", fs[0].Message)
+	}
+	if strings.Join(fs[0].Related, ",") != "aws_lb.a,aws_lb.c" {
+		t.Errorf("both load balancers in related: %v", fs[0].Related)
+	}
+}
+
+func TestLBG206And207UnknownScheme(t *testing.T) {
+	b := newGraph()
+	g := group("aws_security_group.lb", sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/0"))
+	lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), g))
+	lb.Internal = plan.Unknown[bool]()
+	b.listener(lb, "aws_lb_listener.l", 443, "HTTPS", fixed())
+	for _, c := range []Check{lbOpenBeyondListeners, internalLBOpenToInternet} {
+		if got := outcome(runCheck(t, c, b.g)); got != "N:aws_security_group.lb" {
+			t.Errorf("%s: got %q, want a note only", c.ID, got)
+		}
+	}
+}
+
+func TestLBG207AndLBG208(t *testing.T) {
+	b := newGraph()
+	open := group("aws_security_group.int",
+		sgRule(plan.Ingress, plan.ProtoTCP, 443, 443, "0.0.0.0/0"),
+		sgRule(plan.Egress, plan.ProtoTCP, 0, 65535, "::/0"))
+	vpcOnly := group("aws_security_group.ok",
+		sgRule(plan.Ingress, plan.ProtoTCP, 443, 443, "10.0.0.0/16"),
+		sgRule(plan.Egress, plan.ProtoTCP, 1024, 65535, "0.0.0.0/0")) // not all ports
+	b.lb(withGroups(newLB("aws_lb.int", plan.Application, true), open))
+	b.lb(withGroups(newLB("aws_lb.ok", plan.Application, true), vpcOnly))
+	if got := outcome(runCheck(t, internalLBOpenToInternet, b.g)); got != "F:aws_security_group.int" {
+		t.Errorf("LBG207: %q", got)
+	}
+	if got := outcome(runCheck(t, lbEgressUnrestricted, b.g)); got != "F:aws_security_group.int" {
+		t.Errorf("LBG208: %q", got)
+	}
+}
+
+func TestLBG209(t *testing.T) {
+	b := newGraph()
+	b.lb(newLB("aws_lb.none", plan.Application, false))
+	empty := b.lb(newLB("aws_lb.empty", plan.Application, false))
+	empty.SecurityGroups = plan.LinkSet[plan.SecurityGroup]{Declared: true}
+	unknown := b.lb(newLB("aws_lb.later", plan.Application, false))
+	unknown.SecurityGroups = plan.LinkSet[plan.SecurityGroup]{Declared: true, Reason: "known after apply"}
+	b.lb(newLB("aws_lb.nlb", plan.Network, false))
+	data := b.lb(newLB("data.aws_lb.old", plan.Application, false))
+	data.Mode = plan.Data
+	if got := outcome(runCheck(t, albWithoutSecurityGroups, b.g)); got != "F:aws_lb.empty F:aws_lb.none" {
+		t.Errorf("got %q", got)
+	}
+}
+
+// LBG210 is not raised where LBG201 already says nothing gets in.
+func TestLBG210DefersToLBG201(t *testing.T) {
+	b := newGraph()
+	albGroup := group("aws_security_group.alb") // no ingress at all
+	alb := b.lb(withGroups(newLB("aws_lb.alb", plan.Application, true), albGroup))
+	b.listener(alb, "aws_lb_listener.alb", 443, "HTTPS", fixed())
+	nlb := b.lb(newLB("aws_lb.nlb", plan.Network, false))
+	tg := b.tg("aws_lb_target_group.alb", "TCP")
+	tg.TargetType, tg.Port = plan.Known(plan.TargetALB), plan.Known(443)
+	tg.Targets = []*plan.Target{{Address: "aws_lb_target_group_attachment.alb", Kind: plan.TargetALB, TargetGroup: tg,
+		LoadBalancer: plan.Link[plan.LoadBalancer]{Node: alb}}}
+	b.listener(nlb, "aws_lb_listener.nlb", 443, "TCP", forward(tg))
+	if got := outcome(runCheck(t, albBehindNLBNotAllowed, b.g)); got != "" {
+		t.Errorf("LBG210: %q", got)
+	}
+	if got := outcome(runCheck(t, listenerPortNotAllowedIn, b.g)); got != "F:aws_lb_listener.alb" {
+		t.Errorf("LBG201: %q", got)
+	}
+	// Clients only: now LBG210.
+	albGroup.Rules = []*plan.SGRule{sgRule(plan.Ingress, plan.ProtoTCP, 443, 443, "203.0.113.0/24")}
+	alb.Subnets = plan.LinkSet[plan.Subnet]{}
+	nlb.Subnets = plan.LinkSet[plan.Subnet]{Declared: true, Links: []plan.Link[plan.Subnet]{{Node: &plan.Subnet{Resource: res("aws_subnet.a"), CIDR: plan.Known("10.0.1.0/24")}}}}
+	if got := outcome(runCheck(t, albBehindNLBNotAllowed, b.g)); got != "F:aws_lb.alb" {
+		t.Errorf("LBG210 with client CIDR only: %q", got)
+	}
+}
+
+func TestLBG211OnePerGroupSet(t *testing.T) {
+	b := newGraph()
+	g := group("aws_security_group.edge", sgRule(plan.Ingress, plan.ProtoTCP, 443, 443, "0.0.0.0/0"))
+	pmtud := group("aws_security_group.ok", sgRule(plan.Ingress, plan.ProtoICMP, 3, 4, "0.0.0.0/0"))
+	b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), g))
+	b.lb(withGroups(newLB("aws_lb.b", plan.Application, false), g))
+	b.lb(withGroups(newLB("aws_lb.c", plan.Application, false), g, pmtud))
+	b.lb(withGroups(newLB("aws_lb.int", plan.Application, true), g))
+	fs, ns := runCheck(t, pmtudICMPNotAllowed, b.g)
+	if got := outcome(fs, ns); got != "F:aws_security_group.edge" {
+		t.Fatalf("got %q", got)
+	}
+	if strings.Join(fs[0].LoadBalancers, ",") != "aws_lb.a,aws_lb.b" {
+		t.Errorf("load balancers: %v", fs[0].LoadBalancers)
+	}
+}
