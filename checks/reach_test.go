@@ -151,7 +151,7 @@ func TestWithinListeners(t *testing.T) {
 		want tri
 	}{
 		{sgRule(plan.Ingress, plan.ProtoTCP, 443, 443), yes},
-		{sgRule(plan.Ingress, plan.ProtoTCP, 80, 443), no}, // a range beyond the listeners
+		{sgRule(plan.Ingress, plan.ProtoTCP, 80, 443), no},  // a range beyond the listeners
 		{sgRule(plan.Ingress, plan.ProtoUDP, 443, 443), no}, // UDP 443, TCP listener
 		{sgRule(plan.Ingress, plan.ProtoAll, 0, 65535), no},
 		{sgRule(plan.Ingress, plan.ProtoICMP, 3, 4), yes}, // path MTU discovery
