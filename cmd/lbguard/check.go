@@ -43,7 +43,7 @@ func runCheck(c *cli.Context, e *env) error {
 		return err
 	}
 
-	g, err := tfplan.Load(c.Args().First(), e.stdin)
+	g, err := tfplan.Load(c.Args().First(), e.stdin, tfplan.Options{})
 	if err != nil {
 		var ie *tfplan.InputError
 		if errors.As(err, &ie) {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/lbguard/lbguard/plan"
@@ -74,7 +73,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 		if e := c.body.attr(name); e != nil {
 			return nil, fmt.Sprintf("the %s rules of %s are known only after apply", name, g.Address)
 		}
-		if !c.body.complete || c.b.oldConfigFormat() {
+		if !c.body.complete || c.b.parts.OldConfig {
 			return nil, fmt.Sprintf("the %s rules of %s are known only after apply, and the plan's configuration cannot show whether it has inline rules", name, g.Address)
 		}
 		// No inline rules: the separate rule resources are the whole set.
@@ -147,17 +146,6 @@ func onlyGroup(ts []target) plan.Link[plan.SecurityGroup] {
 
 func linkOne[T any](t target, what string) plan.Link[T] {
 	return link[T]([]target{t}, what)
-}
-
-// oldConfigFormat reports whether the plan comes from a Terraform older
-// than 1.1, whose plan JSON leaves attribute-as-block arguments such as
-// block-syntax ingress {} out of the configuration.
-func (b *builder) oldConfigFormat() bool {
-	v, err := version.NewVersion(b.raw.TerraformVersion)
-	if err != nil {
-		return true
-	}
-	return v.LessThan(version.Must(version.NewVersion("1.1.0")))
 }
 
 func boolOr(o obj, name string) (bool, bool) {

@@ -16,26 +16,12 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// rawPlan is the part of a plan JSON that lbguard reads. Resources of types
-// lbguard does not model keep only their address, so that a plan of any size
-// is read in one pass without holding its values.
+// rawPlan is a decoded plan JSON: the Parts the graph is built from, and
+// which top-level keys were present (to recognise state files).
 type rawPlan struct {
-	FormatVersion    string
-	TerraformVersion string
-	Errored          bool
-	Variables        map[string]*tfjson.PlanVariable
-	Changes          []*tfjson.ResourceChange // modelled types, values decoded
-	Others           []*tfjson.ResourceChange // other types: address and actions only
-	Prior            []*stateResource         // prior_state resources of modelled types
-	Config           *tfjson.Config
-
-	seen map[string]bool // top-level keys present
-}
-
-// stateResource is a prior_state resource with the module it lives in.
-type stateResource struct {
-	*tfjson.StateResource
-	Module string
+	Parts
+	Errored bool
+	seen    map[string]bool
 }
 
 // supportedFormats are the plan format versions this reader understands:
@@ -204,7 +190,7 @@ func (p *rawPlan) collectState(m *stateModule, modelled func(string) bool) error
 		if err := json.Unmarshal(raw, sr); err != nil {
 			return fieldError("prior_state", err, 0)
 		}
-		p.Prior = append(p.Prior, &stateResource{StateResource: sr, Module: m.Address})
+		p.Prior = append(p.Prior, &PriorResource{StateResource: sr, Module: m.Address})
 	}
 	for _, c := range m.ChildModules {
 		if err := p.collectState(c, modelled); err != nil {

@@ -23,7 +23,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"type":"aws_lb_listener","address":"aws_lb_listener.x","change":{"actions":["create"],"after":{"default_action":[1,"x",null]},"after_unknown":[true]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := Read(bytes.NewReader(data))
+		g, err := Read(bytes.NewReader(data), Options{})
 		if err != nil {
 			var ie *InputError
 			if !errors.As(err, &ie) {

@@ -18,7 +18,7 @@ import (
 
 // Load reads the plan at path ("-" reads stdin) and builds its graph.
 // Errors about the input are *InputError with the path set.
-func Load(path string, stdin io.Reader) (*plan.Graph, error) {
+func Load(path string, stdin io.Reader, opts Options) (*plan.Graph, error) {
 	var r io.Reader
 	if path == "-" {
 		r = stdin
@@ -33,7 +33,8 @@ func Load(path string, stdin io.Reader) (*plan.Graph, error) {
 		}
 		r = f
 	}
-	g, err := Read(r)
+	opts.Kind, opts.Path = "plan", displayPath(path)
+	g, err := Read(r, opts)
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -45,7 +46,6 @@ func Load(path string, stdin io.Reader) (*plan.Graph, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", displayPath(path), err)
 	}
-	g.Source.Path = displayPath(path)
 	return g, nil
 }
 
@@ -110,20 +110,30 @@ func lineColumn(path string, offset int64) (int, int) {
 }
 
 // Read builds the graph of the plan JSON read from r.
-func Read(r io.Reader) (*plan.Graph, error) {
+func Read(r io.Reader, opts Options) (*plan.Graph, error) {
 	raw, err := decode(r, modelled)
 	if err != nil {
 		return nil, err
 	}
+	raw.OldConfig = oldConfigFormat(raw.TerraformVersion)
+	if opts.Kind == "" {
+		opts.Kind = "plan"
+	}
+	return Build(&raw.Parts, opts)
+}
+
+// Build builds the graph of plan parts.
+func Build(parts *Parts, opts Options) (*plan.Graph, error) {
 	b := &builder{
-		raw:       raw,
-		r:         newResolver(raw.Config, raw.Variables),
+		parts:     parts,
+		r:         newResolver(parts.Config, parts.Variables, opts.Locals),
 		byID:      map[string][]any{},
 		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{
-			Kind:             "plan",
-			FormatVersion:    raw.FormatVersion,
-			TerraformVersion: raw.TerraformVersion,
+			Kind:             opts.Kind,
+			Path:             opts.Path,
+			FormatVersion:    parts.FormatVersion,
+			TerraformVersion: parts.TerraformVersion,
 		}},
 	}
 	if err := b.collect(); err != nil {
@@ -135,7 +145,7 @@ func Read(r io.Reader) (*plan.Graph, error) {
 
 // builder turns the decoded plan into a graph.
 type builder struct {
-	raw     *rawPlan
+	parts   *Parts
 	r       *resolver
 	g       *plan.Graph
 	live    []*inst // instances that exist after apply, in address order
@@ -185,19 +195,19 @@ func (b *builder) collect() error {
 		b.live = append(b.live, in)
 		return b.r.addInstance(in)
 	}
-	for _, rc := range b.raw.Changes {
+	for _, rc := range b.parts.Changes {
 		if err := add(rc, true); err != nil {
 			return err
 		}
 	}
-	for _, rc := range b.raw.Others {
+	for _, rc := range b.parts.Others {
 		if err := add(rc, false); err != nil {
 			return err
 		}
 	}
 	// Data sources read while planning, and (in unusual plans) managed
 	// resources without a change entry, are only in prior_state.
-	for _, sr := range b.raw.Prior {
+	for _, sr := range b.parts.Prior {
 		addr := sr.Address
 		if sr.Module != "" && !strings.HasPrefix(addr, sr.Module+".") {
 			// Terraform 0.12 wrote child-module addresses in prior_state

@@ -71,7 +71,7 @@ func load(t *testing.T, changes []change, config map[string]any, extra map[strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Read(strings.NewReader(string(b)))
+	g, err := Read(strings.NewReader(string(b)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

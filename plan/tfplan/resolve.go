@@ -36,6 +36,7 @@ type resolver struct {
 	insts   map[string]map[string][]*inst // module instance -> local address -> instances
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
+	locals  LocalSource
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]source
@@ -47,12 +48,13 @@ type memoKey struct {
 	expr *tfjson.Expression
 }
 
-func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable) *resolver {
+func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource) *resolver {
 	r := &resolver{
 		cfgs:    map[string]*modCfg{},
 		insts:   map[string]map[string][]*inst{},
 		modKeys: map[string]map[string][]instKey{},
 		vars:    vars,
+		locals:  locals,
 		memo:    map[memoKey][]source{},
 	}
 	if cfg != nil && cfg.RootModule != nil {
@@ -249,6 +251,14 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 		return withRest(r.resolveVar(o, rf, depth), rf)
 
 	case refLocal:
+		if r.locals != nil && o.cfg != nil {
+			if e, ok := r.locals.Local(o.cfg.path, rf.name); ok {
+				// A local is evaluated where it is declared, for the
+				// instance that refers to it.
+				return withRest(r.resolveExpr(o, e, depth+1), rf)
+			}
+			return fail("%s is not declared in the sources", qualify(o.mod, "local."+rf.name))
+		}
 		return fail("%s: the plan JSON does not record locals (give the sources with --source to follow them)", qualify(o.mod, "local."+rf.name))
 
 	case refModule:

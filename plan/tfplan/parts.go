@@ -1,0 +1,59 @@
+package tfplan
+
+import (
+	"github.com/hashicorp/go-version"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Parts is what a graph is built from: a decoded plan JSON, or the
+// plan-like form of the .tf sources that plan/tfsrc makes, so that both
+// give the same graph.
+type Parts struct {
+	FormatVersion    string
+	TerraformVersion string
+	Variables        map[string]*tfjson.PlanVariable
+	// Changes are the resources of modelled types, with their values.
+	Changes []*tfjson.ResourceChange
+	// Others are resources of other types: address and actions only.
+	Others []*tfjson.ResourceChange
+	// Prior are prior_state resources of modelled types.
+	Prior  []*PriorResource
+	Config *tfjson.Config
+	// OldConfig marks a configuration written by Terraform older than 1.1,
+	// which leaves block-syntax arguments such as ingress {} out.
+	OldConfig bool
+}
+
+// PriorResource is a prior_state resource with the module it lives in.
+type PriorResource struct {
+	*tfjson.StateResource
+	Module string
+}
+
+// LocalSource gives the expression of a local value, which plan JSON does
+// not record: its references (rendered as Terraform renders them) and its
+// constant value. modulePath is the configuration path ("" for the root,
+// "module.a.module.b").
+type LocalSource interface {
+	Local(modulePath, name string) (*tfjson.Expression, bool)
+}
+
+// Options tune how a graph is built.
+type Options struct {
+	// Locals, when set, lets references through local.* be followed.
+	Locals LocalSource
+	// Kind and Path describe the input for Graph.Source.
+	Kind, Path string
+}
+
+// Modelled reports whether lbguard reads the values of a resource type.
+func Modelled(typ string) bool { return modelled(typ) }
+
+// oldConfigFormat reports whether a Terraform version is older than 1.1.
+func oldConfigFormat(terraformVersion string) bool {
+	v, err := version.NewVersion(terraformVersion)
+	if err != nil {
+		return true
+	}
+	return v.LessThan(version.Must(version.NewVersion("1.1.0")))
+}
