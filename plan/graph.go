@@ -22,6 +22,10 @@ type Graph struct {
 	// (classic load balancers), so that silence is not mistaken for a pass.
 	NotAnalysed []Skipped
 
+	// Suppressions are the lbguard:ignore comments of the sources, when
+	// they were read.
+	Suppressions []Suppression
+
 	// Source describes where the graph came from.
 	Source Source
 }
@@ -97,6 +101,46 @@ func (r *Resource) AttrLocation(path string) *Location {
 		return &l
 	}
 	return r.Location
+}
+
+// Nodes returns every resource node of the graph.
+func (g *Graph) Nodes() []Node {
+	var out []Node
+	add := func(n ...Node) { out = append(out, n...) }
+	for _, x := range g.LoadBalancers {
+		add(x)
+	}
+	for _, x := range g.Listeners {
+		add(x)
+	}
+	for _, x := range g.ListenerRules {
+		add(x)
+	}
+	for _, x := range g.TargetGroups {
+		add(x)
+	}
+	for _, x := range g.SecurityGroups {
+		add(x)
+	}
+	for _, x := range g.Subnets {
+		add(x)
+	}
+	for _, x := range g.VPCs {
+		add(x)
+	}
+	for _, x := range g.Instances {
+		add(x)
+	}
+	for _, x := range g.LaunchTemplates {
+		add(x)
+	}
+	for _, x := range g.AutoScaling {
+		add(x)
+	}
+	for _, x := range g.ECSServices {
+		add(x)
+	}
+	return out
 }
 
 // Node is any resource node of the graph.

@@ -1,0 +1,654 @@
+package tfsrc
+
+import (
+	"math/big"
+	"sort"
+	"strconv"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// sensitive marks values that come from sensitive variables and outputs.
+const sensitive = "sensitive"
+
+// key is an instance key: none, a count index or a for_each key.
+type key struct {
+	kind int // 0 none, 1 count, 2 for_each
+	i    int
+	s    string
+}
+
+func (k key) String() string {
+	switch k.kind {
+	case 1:
+		return "[" + strconv.Itoa(k.i) + "]"
+	case 2:
+		return "[" + strconv.Quote(k.s) + "]"
+	}
+	return ""
+}
+
+// index is the key as plan JSON writes it in "index".
+func (k key) index() any {
+	switch k.kind {
+	case 1:
+		return float64(k.i)
+	case 2:
+		return k.s
+	}
+	return nil
+}
+
+// iter is what count.*, each.* and dynamic-block iterators mean while an
+// expression is evaluated.
+type iter struct {
+	count    *int
+	eachKey  cty.Value
+	eachVal  cty.Value
+	hasEach  bool
+	dynamics map[string]cty.Value
+}
+
+func (it iter) with(name string, v cty.Value) iter {
+	d := make(map[string]cty.Value, len(it.dynamics)+1)
+	for k, x := range it.dynamics {
+		d[k] = x
+	}
+	d[name] = v
+	it.dynamics = d
+	return it
+}
+
+// evaluator holds what all module instances share.
+type evaluator struct {
+	root     *module
+	rootVars map[string]cty.Value // values given for the root module's variables
+	funcs    map[string]function.Function
+}
+
+// modInst is one instance of a module.
+type modInst struct {
+	ev      *evaluator
+	m       *module
+	addr    string // "module.a[0].module.b", "" for the root
+	cfgPath string // "module.a.module.b"
+	inputs  map[string]cty.Value
+
+	locals    map[string]cty.Value
+	localBusy map[string]bool
+	outputs   map[string]cty.Value
+	outBusy   map[string]bool
+	res       map[string]*resInsts
+	calls     map[string]*callInsts
+}
+
+func (ev *evaluator) newInst(m *module, addr, cfgPath string, inputs map[string]cty.Value) *modInst {
+	return &modInst{ev: ev, m: m, addr: addr, cfgPath: cfgPath, inputs: inputs,
+		locals: map[string]cty.Value{}, localBusy: map[string]bool{},
+		outputs: map[string]cty.Value{}, outBusy: map[string]bool{},
+		res: map[string]*resInsts{}, calls: map[string]*callInsts{}}
+}
+
+// resInsts are the instances of one resource in a module instance.
+type resInsts struct {
+	r        *resource
+	expanded bool
+	kind     int  // 0 single, 1 count, 2 for_each
+	known    bool // whether count/for_each is known
+	keys     []key
+	each     map[key]cty.Value
+	trees    map[key]*tree
+	busy     map[key]bool
+}
+
+// callInsts are the instances of one module call in a module instance.
+type callInsts struct {
+	c        *call
+	expanded bool
+	kind     int
+	known    bool
+	keys     []key
+	insts    map[key]*modInst
+}
+
+// expand evaluates count or for_each into instance keys.
+func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, known bool, keys []key, each map[key]cty.Value) {
+	switch {
+	case countExpr != nil:
+		v := mi.eval(countExpr, iter{})
+		v, _ = v.UnmarkDeep()
+		if !v.IsKnown() || v.IsNull() {
+			return 1, false, nil, nil
+		}
+		v, err := convert.Convert(v, cty.Number)
+		if err != nil {
+			return 1, false, nil, nil
+		}
+		n, acc := v.AsBigFloat().Int64()
+		if acc != big.Exact || n < 0 || n > 100000 {
+			return 1, false, nil, nil
+		}
+		for i := 0; i < int(n); i++ {
+			keys = append(keys, key{kind: 1, i: i})
+		}
+		return 1, true, keys, nil
+	case forEachExpr != nil:
+		v := mi.eval(forEachExpr, iter{})
+		v, _ = v.UnmarkDeep()
+		if !v.IsWhollyKnown() || v.IsNull() {
+			return 2, false, nil, nil
+		}
+		each = map[key]cty.Value{}
+		t := v.Type()
+		switch {
+		case t.IsMapType() || t.IsObjectType():
+			for it := v.ElementIterator(); it.Next(); {
+				k, val := it.Element()
+				kk := key{kind: 2, s: k.AsString()}
+				keys = append(keys, kk)
+				each[kk] = val
+			}
+		case t.IsSetType():
+			for it := v.ElementIterator(); it.Next(); {
+				_, val := it.Element()
+				s, err := convert.Convert(val, cty.String)
+				if err != nil || s.IsNull() {
+					return 2, false, nil, nil
+				}
+				kk := key{kind: 2, s: s.AsString()}
+				keys = append(keys, kk)
+				each[kk] = val
+			}
+		default:
+			return 2, false, nil, nil
+		}
+		sort.Slice(keys, func(i, j int) bool { return keys[i].s < keys[j].s })
+		return 2, true, keys, each
+	}
+	return 0, true, []key{{}}, nil
+}
+
+func (mi *modInst) resource(local string) *resInsts {
+	if ri, ok := mi.res[local]; ok {
+		return ri
+	}
+	var r *resource
+	for _, x := range mi.m.resources {
+		if x.local() == local {
+			r = x
+		}
+	}
+	if r == nil {
+		return nil
+	}
+	ri := &resInsts{r: r, trees: map[key]*tree{}, busy: map[key]bool{}}
+	mi.res[local] = ri
+	ri.kind, ri.known, ri.keys, ri.each = mi.expand(r.count, r.forEach)
+	ri.expanded = true
+	return ri
+}
+
+// instTree evaluates one instance of a resource (memoised).
+func (mi *modInst) instTree(ri *resInsts, k key) *tree {
+	if t, ok := ri.trees[k]; ok {
+		return t
+	}
+	if ri.busy[k] {
+		return nil // a reference cycle: Terraform would refuse it
+	}
+	ri.busy[k] = true
+	defer delete(ri.busy, k)
+	it := iter{}
+	switch ri.kind {
+	case 1:
+		i := k.i
+		it.count = &i
+	case 2:
+		it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.s), ri.each[k]
+	}
+	t := mi.evalBody(ri.r.body, ri.r.typ, nil, it, true)
+	ri.trees[k] = t
+	return t
+}
+
+// resourceValue is a resource as references see it: its instances'
+// configured values, with every other attribute unknown. Data sources are
+// read only by Terraform: their values are unknown here.
+func (mi *modInst) resourceValue(local string) cty.Value {
+	ri := mi.resource(local)
+	if ri == nil || !ri.known || ri.r.data {
+		return cty.DynamicVal
+	}
+	inst := func(k key) cty.Value {
+		t := mi.instTree(ri, k)
+		if t == nil {
+			return cty.DynamicVal
+		}
+		return t.objectWith(mi.m.attrNames)
+	}
+	switch ri.kind {
+	case 1:
+		vals := make([]cty.Value, 0, len(ri.keys))
+		for _, k := range ri.keys {
+			vals = append(vals, inst(k))
+		}
+		return cty.TupleVal(vals)
+	case 2:
+		vals := map[string]cty.Value{}
+		for _, k := range ri.keys {
+			vals[k.s] = inst(k)
+		}
+		return cty.ObjectVal(vals)
+	}
+	return inst(key{})
+}
+
+func (mi *modInst) callInstances(name string) *callInsts {
+	if ci, ok := mi.calls[name]; ok {
+		return ci
+	}
+	c := mi.m.calls[name]
+	if c == nil {
+		return nil
+	}
+	ci := &callInsts{c: c, insts: map[key]*modInst{}}
+	mi.calls[name] = ci
+	var each map[key]cty.Value
+	ci.kind, ci.known, ci.keys, each = mi.expand(c.count, c.forEach)
+	ci.expanded = true
+	if c.child == nil || !ci.known {
+		return ci
+	}
+	for _, k := range ci.keys {
+		it := iter{}
+		switch ci.kind {
+		case 1:
+			i := k.i
+			it.count = &i
+		case 2:
+			it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.s), each[k]
+		}
+		inputs := map[string]cty.Value{}
+		for vname, v := range c.child.variables {
+			var val cty.Value
+			if a, ok := c.args[vname]; ok {
+				val = mi.eval(a.Expr, it)
+			} else {
+				val = v.defaultValue()
+			}
+			inputs[vname] = v.finish(val)
+		}
+		addr := "module." + name + k.String()
+		if mi.addr != "" {
+			addr = mi.addr + "." + addr
+		}
+		cfg := "module." + name
+		if mi.cfgPath != "" {
+			cfg = mi.cfgPath + "." + cfg
+		}
+		ci.insts[k] = mi.ev.newInst(c.child, addr, cfg, inputs)
+	}
+	return ci
+}
+
+// callValue is a module call as references see it: its outputs.
+func (mi *modInst) callValue(name string) cty.Value {
+	ci := mi.callInstances(name)
+	if ci == nil || ci.c.child == nil || !ci.known {
+		return cty.DynamicVal
+	}
+	switch ci.kind {
+	case 1:
+		vals := make([]cty.Value, 0, len(ci.keys))
+		for _, k := range ci.keys {
+			vals = append(vals, ci.insts[k].outputsValue())
+		}
+		return cty.TupleVal(vals)
+	case 2:
+		vals := map[string]cty.Value{}
+		for _, k := range ci.keys {
+			vals[k.s] = ci.insts[k].outputsValue()
+		}
+		return cty.ObjectVal(vals)
+	}
+	return ci.insts[key{}].outputsValue()
+}
+
+func (mi *modInst) outputsValue() cty.Value {
+	vals := map[string]cty.Value{}
+	for name := range mi.m.outputs {
+		vals[name] = mi.output(name)
+	}
+	return cty.ObjectVal(vals)
+}
+
+func (mi *modInst) output(name string) cty.Value {
+	if v, ok := mi.outputs[name]; ok {
+		return v
+	}
+	o := mi.m.outputs[name]
+	if o == nil || o.expr == nil || mi.outBusy[name] {
+		return cty.DynamicVal
+	}
+	mi.outBusy[name] = true
+	v := mi.eval(o.expr, iter{})
+	delete(mi.outBusy, name)
+	if o.sensitive {
+		v = v.Mark(sensitive)
+	}
+	mi.outputs[name] = v
+	return v
+}
+
+func (mi *modInst) local(name string) cty.Value {
+	if v, ok := mi.locals[name]; ok {
+		return v
+	}
+	l := mi.m.locals[name]
+	if l == nil || mi.localBusy[name] {
+		return cty.DynamicVal
+	}
+	mi.localBusy[name] = true
+	v := mi.eval(l.expr, iter{})
+	delete(mi.localBusy, name)
+	mi.locals[name] = v
+	return v
+}
+
+// defaultValue is a variable's default, or null.
+func (v *variable) defaultValue() cty.Value {
+	if v.def == nil {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	val, diags := v.def.Value(nil)
+	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	return val
+}
+
+// finish converts a value to the variable's type, applies its optional
+// attributes' defaults and marks it sensitive when declared so.
+func (v *variable) finish(val cty.Value) cty.Value {
+	if v.defaults != nil && val.IsWhollyKnown() && !val.IsNull() {
+		val = v.defaults.Apply(val)
+	}
+	if v.typ != cty.DynamicPseudoType {
+		if c, err := convert.Convert(val, v.typ); err == nil {
+			val = c
+		} else {
+			val = cty.UnknownVal(v.typ)
+		}
+	}
+	if v.sensitive {
+		val = val.Mark(sensitive)
+	}
+	return val
+}
+
+// eval evaluates an expression in the module instance. What cannot be
+// evaluated (an unknown function, a value known only after apply, a
+// data source) is unknown, never an error.
+func (mi *modInst) eval(e hcl.Expression, it iter) cty.Value {
+	if e == nil {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: mi.ev.funcs}
+	locals := map[string]cty.Value{}
+	modules := map[string]cty.Value{}
+	data := map[string]map[string]cty.Value{}
+	resources := map[string]map[string]cty.Value{}
+	for _, tr := range e.Variables() {
+		root := tr.RootName()
+		if v, ok := it.dynamics[root]; ok {
+			ctx.Variables[root] = v
+			continue
+		}
+		second := attrName(tr, 1)
+		switch root {
+		case "var":
+			ctx.Variables["var"] = cty.ObjectVal(mi.inputs)
+		case "local":
+			if second != "" {
+				locals[second] = mi.local(second)
+			}
+		case "module":
+			if second != "" {
+				modules[second] = mi.callValue(second)
+			}
+		case "data":
+			third := attrName(tr, 2)
+			if second != "" && third != "" {
+				if data[second] == nil {
+					data[second] = map[string]cty.Value{}
+				}
+				data[second][third] = cty.DynamicVal
+			}
+		case "count":
+			if it.count != nil {
+				ctx.Variables["count"] = cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(*it.count))})
+			}
+		case "each":
+			if it.hasEach {
+				ctx.Variables["each"] = cty.ObjectVal(map[string]cty.Value{"key": it.eachKey, "value": it.eachVal})
+			}
+		case "path":
+			ctx.Variables["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(mi.m.dir), "root": cty.StringVal(mi.ev.root.dir), "cwd": cty.StringVal(mi.ev.root.dir)})
+		case "terraform":
+			ctx.Variables["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+		default:
+			if second != "" {
+				if resources[root] == nil {
+					resources[root] = map[string]cty.Value{}
+				}
+				resources[root][second] = mi.resourceValue(root + "." + second)
+			}
+		}
+	}
+	if len(locals) > 0 {
+		ctx.Variables["local"] = cty.ObjectVal(locals)
+	}
+	if len(modules) > 0 {
+		ctx.Variables["module"] = cty.ObjectVal(modules)
+	}
+	if len(data) > 0 {
+		d := map[string]cty.Value{}
+		for typ, names := range data {
+			d[typ] = cty.ObjectVal(names)
+		}
+		ctx.Variables["data"] = cty.ObjectVal(d)
+	}
+	for typ, names := range resources {
+		if _, taken := ctx.Variables[typ]; !taken {
+			ctx.Variables[typ] = cty.ObjectVal(names)
+		}
+	}
+	v, diags := e.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+func attrName(tr hcl.Traversal, i int) string {
+	if i >= len(tr) {
+		return ""
+	}
+	if a, ok := tr[i].(hcl.TraverseAttr); ok {
+		return a.Name
+	}
+	return ""
+}
+
+// tree is an evaluated block body: each argument's expression, value and
+// range, and its nested blocks (dynamic ones expanded).
+type tree struct {
+	attrs      map[string]*treeAttr
+	blocks     map[string]*treeBlocks
+	blockOrder []string
+	rng        hcl.Range // the block's definition
+}
+
+type treeAttr struct {
+	expr hcl.Expression
+	val  cty.Value
+	rng  hcl.Range
+	// inside a dynamic block: iterator names whose references are not
+	// resources, and the for_each references that stand for them
+	iterators map[string]bool
+	extra     []hcl.Traversal
+}
+
+type treeBlocks struct {
+	items   []*tree
+	unknown bool // a dynamic block over values known only after apply
+	rng     hcl.Range
+}
+
+// skipBlocks are meta blocks of resources.
+var skipBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true}
+
+// evalBody evaluates a block body into a tree. path is the nested block
+// path from the resource, for .tf.json schemas.
+func (mi *modInst) evalBody(body hcl.Body, resType string, path []string, it iter, top bool) *tree {
+	t := &tree{attrs: map[string]*treeAttr{}, blocks: map[string]*treeBlocks{}}
+	addBlock := func(typ string, item *tree, rng hcl.Range) {
+		tb := t.blocks[typ]
+		if tb == nil {
+			tb = &treeBlocks{rng: rng}
+			t.blocks[typ] = tb
+			t.blockOrder = append(t.blockOrder, typ)
+		}
+		tb.items = append(tb.items, item)
+	}
+	inDynamic := func(a *treeAttr) *treeAttr {
+		for name := range it.dynamics {
+			if a.iterators == nil {
+				a.iterators = map[string]bool{}
+			}
+			a.iterators[name] = true
+		}
+		return a
+	}
+	sb, native := body.(*hclsyntax.Body)
+	if !native {
+		attrs, blocks := jsonContent(body, resType, path)
+		for name, a := range attrs {
+			if top && metaArgs[name] {
+				continue
+			}
+			t.attrs[name] = inDynamic(&treeAttr{expr: a.Expr, val: mi.eval(a.Expr, it), rng: a.NameRange})
+		}
+		for _, blk := range blocks {
+			if top && skipBlocks[blk.Type] {
+				continue
+			}
+			child := mi.evalBody(blk.Body, resType, append(path, blk.Type), it, false)
+			child.rng = blk.DefRange
+			addBlock(blk.Type, child, blk.DefRange)
+		}
+		return t
+	}
+	for name, a := range sb.Attributes {
+		if top && metaArgs[name] {
+			continue
+		}
+		t.attrs[name] = inDynamic(&treeAttr{expr: a.Expr, val: mi.eval(a.Expr, it), rng: a.NameRange})
+	}
+	for _, blk := range sb.Blocks {
+		switch {
+		case top && skipBlocks[blk.Type]:
+		case blk.Type == "dynamic" && len(blk.Labels) == 1:
+			mi.expandDynamic(t, blk, resType, path, it, addBlock)
+		default:
+			child := mi.evalBody(blk.Body, resType, append(path, blk.Type), it, false)
+			child.rng = blk.DefRange()
+			addBlock(blk.Type, child, blk.DefRange())
+		}
+	}
+	return t
+}
+
+// expandDynamic expands a dynamic block over its known for_each; over an
+// unknown one the block list is unknown.
+func (mi *modInst) expandDynamic(t *tree, blk *hclsyntax.Block, resType string, path []string, it iter, add func(string, *tree, hcl.Range)) {
+	typ := blk.Labels[0]
+	var forEach hcl.Expression
+	iterator := typ
+	if a, ok := blk.Body.Attributes["for_each"]; ok {
+		forEach = a.Expr
+	}
+	if a, ok := blk.Body.Attributes["iterator"]; ok {
+		if tr, diags := hcl.AbsTraversalForExpr(a.Expr); !diags.HasErrors() && len(tr) == 1 {
+			iterator = tr.RootName()
+		}
+	}
+	var content *hclsyntax.Block
+	for _, b := range blk.Body.Blocks {
+		if b.Type == "content" {
+			content = b
+		}
+	}
+	if forEach == nil || content == nil {
+		return
+	}
+	v := mi.eval(forEach, it)
+	unmarked, marks := v.UnmarkDeep()
+	if !unmarked.IsWhollyKnown() || unmarked.IsNull() || !unmarked.CanIterateElements() {
+		tb := t.blocks[typ]
+		if tb == nil {
+			tb = &treeBlocks{rng: blk.DefRange()}
+			t.blocks[typ] = tb
+			t.blockOrder = append(t.blockOrder, typ)
+		}
+		tb.unknown = true
+		return
+	}
+	for el := unmarked.ElementIterator(); el.Next(); {
+		k, val := el.Element()
+		if len(marks) > 0 {
+			val = val.WithMarks(marks)
+		}
+		child := mi.evalBody(content.Body, resType, append(path, typ), it.with(iterator, cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})), false)
+		for _, a := range child.attrs {
+			a.extra = append(a.extra, forEach.Variables()...)
+		}
+		child.rng = blk.DefRange()
+		add(typ, child, blk.DefRange())
+	}
+}
+
+// object is the tree's value: its arguments and nested blocks.
+func (t *tree) object() cty.Value {
+	return t.objectWith(nil)
+}
+
+// objectWith is the tree's value with every name of extra it does not set
+// unknown: how a resource looks to a reference before apply.
+func (t *tree) objectWith(extra map[string]bool) cty.Value {
+	vals := map[string]cty.Value{}
+	for name := range extra {
+		vals[name] = cty.DynamicVal
+	}
+	for name, a := range t.attrs {
+		vals[name] = a.val
+	}
+	for typ, tb := range t.blocks {
+		if tb.unknown {
+			vals[typ] = cty.DynamicVal
+			continue
+		}
+		items := make([]cty.Value, 0, len(tb.items))
+		for _, item := range tb.items {
+			items = append(items, item.object())
+		}
+		vals[typ] = cty.TupleVal(items)
+	}
+	return cty.ObjectVal(vals)
+}

@@ -1,0 +1,242 @@
+package tfsrc
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lbguard/lbguard/plan"
+	"github.com/lbguard/lbguard/plan/tfplan"
+)
+
+// Options are the inputs of a root module that are not in its files.
+type Options struct {
+	VarFiles []string // -var-file, in order
+	Vars     []string // -var NAME=VALUE, in order
+	// Getenv reads TF_VAR_name variables; nil reads none.
+	Getenv func(string) string
+}
+
+// Sources is a read and evaluated root module.
+type Sources struct {
+	// Dir is the directory read, as given.
+	Dir          string
+	Suppressions []plan.Suppression
+	parts        *tfplan.Parts
+	skipped      []plan.Skipped
+	locs         map[string]*resLoc
+	locals       map[string]map[string]*tfjson.Expression
+}
+
+// Load reads the root module in dir and the local modules it calls, and
+// evaluates them. Syntax errors are *Diagnostics.
+func Load(dir string, opts Options) (*Sources, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", dir)
+	}
+	if !HasSources(abs) {
+		return nil, fmt.Errorf("%s: no .tf or .tf.json files", dir)
+	}
+	ps := newParser(abs)
+	root := ps.module(abs, "", "")
+	if ps.diags.HasErrors() {
+		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), root: abs}
+	}
+	vars, diags := rootVariables(root, abs, opts)
+	if diags.HasErrors() {
+		return nil, &Diagnostics{Diags: errorsOnly(diags), root: abs}
+	}
+	ev := &evaluator{root: root, rootVars: vars, funcs: functions()}
+	inputs := map[string]cty.Value{}
+	for name, v := range root.variables {
+		val, ok := vars[name]
+		if !ok {
+			val = v.defaultValue()
+			if v.def == nil {
+				val = cty.DynamicVal // a required variable nobody set
+			}
+		}
+		inputs[name] = v.finish(val)
+	}
+	rootInst := ev.newInst(root, "", "", inputs)
+
+	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
+	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs}
+	rootCfg := sy.moduleInst(rootInst)
+	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
+	for name, val := range inputs {
+		pv, unk, _ := planValue(val)
+		if unk != nil {
+			pv = tfjson.UnknownConstantValue
+		}
+		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
+	}
+	s.parts, s.skipped = sy.parts, sy.skipped
+	for _, m := range ps.seen {
+		s.Suppressions = append(s.Suppressions, suppressions(m)...)
+		s.locals[m.cfgPath] = localExprs(m)
+	}
+	sort.SliceStable(s.Suppressions, func(i, j int) bool {
+		a, b := s.Suppressions[i].Location, s.Suppressions[j].Location
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return s, nil
+}
+
+func errorsOnly(diags hcl.Diagnostics) hcl.Diagnostics {
+	var out hcl.Diagnostics
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// localExprs renders a module's locals for plan/tfplan's LocalSource.
+func localExprs(m *module) map[string]*tfjson.Expression {
+	out := map[string]*tfjson.Expression{}
+	for name, l := range m.locals {
+		a := &treeAttr{expr: l.expr, val: cty.DynamicVal}
+		if len(l.expr.Variables()) == 0 {
+			if v, diags := l.expr.Value(&hcl.EvalContext{Functions: functions()}); !diags.HasErrors() {
+				a.val = v
+			}
+		}
+		out[name] = exprOf(a)
+	}
+	return out
+}
+
+// Local implements tfplan.LocalSource.
+func (s *Sources) Local(modulePath, name string) (*tfjson.Expression, bool) {
+	e, ok := s.locals[modulePath][name]
+	return e, ok
+}
+
+// Graph builds the graph of the sources themselves (source mode), with
+// locations and suppression comments.
+func (s *Sources) Graph() (*plan.Graph, error) {
+	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Kind: "source", Path: s.Dir})
+	if err != nil {
+		return nil, err
+	}
+	g.NotAnalysed = append(g.NotAnalysed, s.skipped...)
+	s.Attach(g)
+	return g, nil
+}
+
+// Attach gives a graph's nodes their locations in the sources and the
+// graph the sources' suppression comments. It returns how many nodes were
+// found in the sources: none means the sources are not the plan's.
+func (s *Sources) Attach(g *plan.Graph) int {
+	found := 0
+	for _, n := range g.Nodes() {
+		rl := s.locs[plan.ConfigAddress(n.Addr())]
+		if rl == nil {
+			continue
+		}
+		found++
+		r := n.Res()
+		loc := rl.block
+		r.Location = &loc
+		r.AttrLocations = rl.attrs
+	}
+	g.Suppressions = append(g.Suppressions, s.Suppressions...)
+	return found
+}
+
+// Addresses lists the configuration addresses of the managed resources
+// the sources declare, for matching them with a plan.
+func (s *Sources) Addresses() []string {
+	out := make([]string, 0, len(s.locs))
+	for a := range s.locs {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rootVariables gathers the values given for the root module's
+// variables, in Terraform's order of precedence: TF_VAR_ environment
+// variables, terraform.tfvars(.json), *.auto.tfvars(.json) in lexical
+// order, then -var-file and -var in the order given.
+func rootVariables(root *module, dir string, opts Options) (map[string]cty.Value, hcl.Diagnostics) {
+	vals := map[string]cty.Value{}
+	var diags hcl.Diagnostics
+	if opts.Getenv != nil {
+		for name := range root.variables {
+			if raw := opts.Getenv("TF_VAR_" + name); raw != "" {
+				vals[name] = rawValue(raw)
+			}
+		}
+	}
+	var files []string
+	for _, name := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			files = append(files, filepath.Join(dir, name))
+		}
+	}
+	auto, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars"))
+	autoJSON, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars.json"))
+	auto = append(auto, autoJSON...)
+	sort.Strings(auto)
+	files = append(append(files, auto...), opts.VarFiles...)
+	p := hclparse.NewParser()
+	for _, path := range files {
+		var f *hcl.File
+		var d hcl.Diagnostics
+		if strings.HasSuffix(path, ".json") {
+			f, d = p.ParseJSONFile(path)
+		} else {
+			f, d = p.ParseHCLFile(path)
+		}
+		diags = append(diags, d...)
+		if f == nil || d.HasErrors() {
+			continue
+		}
+		attrs, d := f.Body.JustAttributes()
+		diags = append(diags, d...)
+		for name, a := range attrs {
+			v, d := a.Expr.Value(nil)
+			diags = append(diags, d...)
+			vals[name] = v
+		}
+	}
+	for _, kv := range opts.Vars {
+		name, raw, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid --var", Detail: fmt.Sprintf("%q is not NAME=VALUE", kv)})
+			continue
+		}
+		vals[name] = rawValue(raw)
+	}
+	return vals, diags
+}
+
+// rawValue reads a -var or TF_VAR_ value: an HCL expression (a number, a
+// list, an object) if it parses as a constant one, else the string itself.
+func rawValue(raw string) cty.Value {
+	expr, diags := hclsyntax.ParseExpression([]byte(raw), "", hcl.InitialPos)
+	if !diags.HasErrors() && len(expr.Variables()) == 0 {
+		if v, diags := expr.Value(nil); !diags.HasErrors() {
+			return v
+		}
+	}
+	return cty.StringVal(raw)
+}

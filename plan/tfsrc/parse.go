@@ -1,0 +1,445 @@
+// Package tfsrc reads a Terraform root module's .tf (and .tf.json) files
+// with hcl/v2, evaluates what can be known statically with go-cty, and
+// builds the same graph the plan loader builds. It also gives plan mode
+// what plan JSON lacks: source locations, locals, suppression comments.
+package tfsrc
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// module is one parsed module directory.
+type module struct {
+	dir       string // absolute
+	rel       string // relative to the root directory, for locations
+	cfgPath   string // "" for the root, "module.a.module.b"
+	files     []*srcFile
+	variables map[string]*variable
+	locals    map[string]*local
+	outputs   map[string]*output
+	resources []*resource
+	calls     map[string]*call
+	// attrNames are every attribute name used after a reference anywhere
+	// in the module: a resource's value gets them, unknown when they are
+	// not configured, so that any reference to a computed attribute
+	// evaluates to "known after apply" instead of failing.
+	attrNames map[string]bool
+}
+
+type srcFile struct {
+	path   string // relative to the root directory
+	src    []byte
+	file   *hcl.File
+	native bool
+}
+
+type variable struct {
+	name      string
+	def       hcl.Expression
+	typ       cty.Type
+	defaults  *typeexpr.Defaults
+	sensitive bool
+	rng       hcl.Range
+}
+
+type local struct {
+	name string
+	expr hcl.Expression
+	rng  hcl.Range
+}
+
+type output struct {
+	expr      hcl.Expression
+	sensitive bool
+}
+
+type resource struct {
+	data      bool
+	typ, name string
+	body      hcl.Body
+	count     hcl.Expression
+	forEach   hcl.Expression
+	rng       hcl.Range // the whole block
+	defRange  hcl.Range
+	file      *srcFile
+}
+
+func (r *resource) local() string {
+	if r.data {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
+
+type call struct {
+	name     string
+	source   string
+	args     map[string]*hcl.Attribute
+	count    hcl.Expression
+	forEach  hcl.Expression
+	child    *module // nil when the source is not readable here
+	reason   string  // why child is nil
+	rng      hcl.Range
+	defRange hcl.Range
+	file     *srcFile
+}
+
+// Diagnostics are problems found in the sources, each with its place.
+type Diagnostics struct {
+	Diags hcl.Diagnostics
+	root  string
+}
+
+func (d *Diagnostics) Error() string {
+	var lines []string
+	for _, diag := range d.Diags {
+		lines = append(lines, formatDiag(diag, d.root))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Lines returns one line per problem: "file:line:col: summary: detail".
+func (d *Diagnostics) Lines() []string {
+	var out []string
+	for _, diag := range d.Diags {
+		out = append(out, formatDiag(diag, d.root))
+	}
+	return out
+}
+
+func formatDiag(d *hcl.Diagnostic, _ string) string {
+	msg := d.Summary
+	if d.Detail != "" {
+		msg += ": " + strings.Join(strings.Fields(d.Detail), " ")
+	}
+	if d.Subject == nil {
+		return msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+}
+
+// parser reads modules, following local module sources.
+type parser struct {
+	p       *hclparse.Parser
+	root    string // absolute root directory
+	diags   hcl.Diagnostics
+	modDirs map[string]string // "a.b" module key -> directory, from .terraform/modules/modules.json
+	seen    map[string]*module
+	depth   int
+}
+
+func newParser(root string) *parser {
+	ps := &parser{p: hclparse.NewParser(), root: root, seen: map[string]*module{}}
+	ps.modDirs = readModulesJSON(root)
+	return ps
+}
+
+// readModulesJSON reads where terraform init unpacked registry and git
+// modules: .terraform/modules/modules.json, {"Modules":[{"Key","Source","Dir"}]}.
+func readModulesJSON(root string) map[string]string {
+	b, err := os.ReadFile(filepath.Join(root, ".terraform", "modules", "modules.json"))
+	if err != nil {
+		return nil
+	}
+	var doc struct {
+		Modules []struct{ Key, Source, Dir string }
+	}
+	if json.Unmarshal(b, &doc) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, m := range doc.Modules {
+		if m.Key != "" && m.Dir != "" {
+			out[m.Key] = filepath.Join(root, m.Dir)
+		}
+	}
+	return out
+}
+
+// sourceFiles lists the configuration files of a directory, as Terraform
+// does: *.tf and *.tf.json, overrides last.
+func sourceFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var normal, overrides []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") {
+			continue
+		}
+		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
+			continue
+		}
+		base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+		if base == "override" || strings.HasSuffix(base, "_override") {
+			overrides = append(overrides, name)
+		} else {
+			normal = append(normal, name)
+		}
+	}
+	sort.Strings(normal)
+	sort.Strings(overrides)
+	return append(normal, overrides...), nil
+}
+
+// HasSources reports whether a directory holds .tf or .tf.json files.
+func HasSources(dir string) bool {
+	files, err := sourceFiles(dir)
+	return err == nil && len(files) > 0
+}
+
+var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "removed"},
+	{Type: "check", LabelNames: []string{"name"}},
+	{Type: "ephemeral", LabelNames: []string{"type", "name"}},
+}}
+
+// module parses the module in dir; modKey names it in modules.json
+// ("a.b") and cfgPath in the configuration ("module.a.module.b").
+func (ps *parser) module(dir, modKey, cfgPath string) *module {
+	abs, _ := filepath.Abs(dir)
+	if m, ok := ps.seen[cfgPath]; ok {
+		return m
+	}
+	rel, err := filepath.Rel(ps.root, abs)
+	if err != nil {
+		rel = abs
+	}
+	m := &module{dir: abs, rel: filepath.ToSlash(rel), cfgPath: cfgPath, variables: map[string]*variable{}, locals: map[string]*local{},
+		outputs: map[string]*output{}, calls: map[string]*call{}, attrNames: map[string]bool{}}
+	ps.seen[cfgPath] = m
+	names, err := sourceFiles(abs)
+	if err != nil {
+		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module directory", Detail: err.Error()})
+		return m
+	}
+	for _, name := range names {
+		path := filepath.Join(abs, name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()})
+			continue
+		}
+		relPath := filepath.ToSlash(filepath.Join(m.rel, name))
+		var f *hcl.File
+		var diags hcl.Diagnostics
+		native := !strings.HasSuffix(name, ".json")
+		if native {
+			f, diags = hclsyntax.ParseConfig(src, relPath, hcl.InitialPos)
+		} else {
+			f, diags = ps.p.ParseJSON(src, relPath)
+		}
+		ps.diags = append(ps.diags, diags...)
+		if f == nil || diags.HasErrors() {
+			continue
+		}
+		sf := &srcFile{path: relPath, src: src, file: f, native: native}
+		m.files = append(m.files, sf)
+		ps.readFile(m, sf, modKey)
+	}
+	return m
+}
+
+func (ps *parser) readFile(m *module, f *srcFile, modKey string) {
+	content, diags := f.file.Body.Content(topSchema)
+	ps.diags = append(ps.diags, diags...)
+	for _, blk := range content.Blocks {
+		switch blk.Type {
+		case "variable":
+			ps.readVariable(m, blk)
+		case "locals":
+			attrs, diags := blk.Body.JustAttributes()
+			ps.diags = append(ps.diags, diags...)
+			for name, a := range attrs {
+				m.locals[name] = &local{name: name, expr: a.Expr, rng: a.Range}
+				collectAttrNames(a.Expr, m.attrNames)
+			}
+		case "output":
+			ps.readOutput(m, blk)
+		case "module":
+			ps.readCall(m, f, blk, modKey)
+		case "resource", "data":
+			ps.readResource(m, f, blk)
+		}
+	}
+}
+
+func (ps *parser) readVariable(m *module, blk *hcl.Block) {
+	content, _, diags := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "default"}, {Name: "type"}, {Name: "sensitive"}, {Name: "nullable"}, {Name: "description"}, {Name: "ephemeral"},
+	}})
+	ps.diags = append(ps.diags, diags...)
+	v := &variable{name: blk.Labels[0], typ: cty.DynamicPseudoType, rng: blk.DefRange}
+	if a, ok := content.Attributes["default"]; ok {
+		v.def = a.Expr
+	}
+	if a, ok := content.Attributes["type"]; ok {
+		if t, defs, diags := typeexpr.TypeConstraintWithDefaults(a.Expr); !diags.HasErrors() {
+			v.typ, v.defaults = t, defs
+		}
+	}
+	if a, ok := content.Attributes["sensitive"]; ok {
+		if val, diags := a.Expr.Value(nil); !diags.HasErrors() && val.Type() == cty.Bool && val.IsKnown() && !val.IsNull() {
+			v.sensitive = val.True()
+		}
+	}
+	m.variables[v.name] = v
+}
+
+func (ps *parser) readOutput(m *module, blk *hcl.Block) {
+	content, _, diags := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+		{Name: "value"}, {Name: "sensitive"}, {Name: "description"}, {Name: "depends_on"}, {Name: "ephemeral"},
+	}})
+	ps.diags = append(ps.diags, diags...)
+	o := &output{}
+	if a, ok := content.Attributes["value"]; ok {
+		o.expr = a.Expr
+		collectAttrNames(a.Expr, m.attrNames)
+	}
+	if a, ok := content.Attributes["sensitive"]; ok {
+		if val, diags := a.Expr.Value(nil); !diags.HasErrors() && val.Type() == cty.Bool && val.IsKnown() && !val.IsNull() {
+			o.sensitive = val.True()
+		}
+	}
+	m.outputs[blk.Labels[0]] = o
+}
+
+// metaArgs are module and resource arguments that are not the block's own.
+var metaArgs = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true, "provider": true}
+
+func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string) {
+	attrs, diags := blk.Body.JustAttributes()
+	ps.diags = append(ps.diags, diags...)
+	c := &call{name: blk.Labels[0], args: map[string]*hcl.Attribute{}, rng: blockRange(blk), defRange: blk.DefRange, file: f}
+	for name, a := range attrs {
+		switch name {
+		case "source":
+			if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				c.source = v.AsString()
+			}
+		case "count":
+			c.count = a.Expr
+		case "for_each":
+			c.forEach = a.Expr
+		}
+		if !metaArgs[name] {
+			c.args[name] = a
+		}
+		collectAttrNames(a.Expr, m.attrNames)
+	}
+	m.calls[c.name] = c
+	key := c.name
+	if modKey != "" {
+		key = modKey + "." + c.name
+	}
+	childPath := "module." + c.name
+	if m.cfgPath != "" {
+		childPath = m.cfgPath + "." + childPath
+	}
+	switch {
+	case strings.HasPrefix(c.source, "./") || strings.HasPrefix(c.source, "../"):
+		if ps.depth > 32 {
+			c.reason = "modules are nested too deeply"
+			return
+		}
+		ps.depth++
+		c.child = ps.module(filepath.Join(m.dir, filepath.FromSlash(c.source)), key, childPath)
+		ps.depth--
+	case ps.modDirs[key] != "":
+		ps.depth++
+		c.child = ps.module(ps.modDirs[key], key, childPath)
+		ps.depth--
+	default:
+		c.reason = fmt.Sprintf("module.%s comes from %q, which is not readable offline (terraform init unpacks it into .terraform/modules)", c.name, c.source)
+	}
+}
+
+func (ps *parser) readResource(m *module, f *srcFile, blk *hcl.Block) {
+	r := &resource{data: blk.Type == "data", typ: blk.Labels[0], name: blk.Labels[1], body: blk.Body,
+		rng: blockRange(blk), defRange: blk.DefRange, file: f}
+	content, _, diags := blk.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}}})
+	ps.diags = append(ps.diags, diags...)
+	if a, ok := content.Attributes["count"]; ok {
+		r.count = a.Expr
+	}
+	if a, ok := content.Attributes["for_each"]; ok {
+		r.forEach = a.Expr
+	}
+	if sb, ok := blk.Body.(*hclsyntax.Body); ok {
+		_ = hclsyntax.VisitAll(sb, func(n hclsyntax.Node) hcl.Diagnostics {
+			if e, ok := n.(hclsyntax.Expression); ok {
+				collectAttrNames(e, m.attrNames)
+			}
+			return nil
+		})
+	} else if attrs, diags := blk.Body.JustAttributes(); !diags.HasErrors() {
+		for _, a := range attrs {
+			collectAttrNames(a.Expr, m.attrNames)
+		}
+	}
+	m.resources = append(m.resources, r)
+}
+
+// blockRange is the whole range of a block, braces included.
+func blockRange(blk *hcl.Block) hcl.Range {
+	if sb, ok := blk.Body.(*hclsyntax.Body); ok {
+		return hcl.RangeBetween(blk.DefRange, sb.SrcRange)
+	}
+	return blk.DefRange
+}
+
+// collectAttrNames notes the attribute names an expression reads after a
+// reference (aws_lb.web.arn, aws_subnet.a[*].id, s.id in a for).
+func collectAttrNames(e hcl.Expression, into map[string]bool) {
+	for _, tr := range e.Variables() {
+		for _, step := range tr[1:] {
+			if a, ok := step.(hcl.TraverseAttr); ok {
+				into[a.Name] = true
+			}
+		}
+	}
+	se, ok := e.(hclsyntax.Expression)
+	if !ok {
+		return
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.RelativeTraversalExpr:
+			for _, step := range x.Traversal {
+				if a, ok := step.(hcl.TraverseAttr); ok {
+					into[a.Name] = true
+				}
+			}
+		case *hclsyntax.ScopeTraversalExpr:
+			for _, step := range x.Traversal[1:] {
+				if a, ok := step.(hcl.TraverseAttr); ok {
+					into[a.Name] = true
+				}
+			}
+		}
+		return nil
+	})
+}
