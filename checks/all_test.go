@@ -43,6 +43,12 @@ func TestAll(t *testing.T) {
 		checkDoc(t, c.ID, c.Name)
 	}
 	checkDoc(t, "LBG000", "unresolved")
+	for _, m := range []Meta{UnusableSuppression, ExpiredIgnore} {
+		checkDoc(t, m.ID, m.Name)
+		if ids[m.ID] || names[m.Name] {
+			t.Errorf("%s: its ID or name is also a check's", m.ID)
+		}
+	}
 }
 
 func checkDoc(t *testing.T, id, name string) {
@@ -78,7 +84,7 @@ func TestREADMERuleTable(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatalf("README.md has no %q ... %q section", begin, end)
 	}
-	if got, want := s[i+len(begin):j], MarkdownTable(All); got != want {
+	if got, want := s[i+len(begin):j], MarkdownTable(Catalogue(All)); got != want {
 		t.Errorf("README.md rule table is out of date; replace it with the output of\n  go run ./cmd/lbguard rules --format markdown\nwant:\n%s", want)
 	}
 }

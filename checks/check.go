@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/lbguard/lbguard/plan"
@@ -111,9 +112,18 @@ type Note struct {
 	LoadBalancers []string `json:"-"`
 }
 
+// Settings are the rule settings of the configuration file.
+type Settings struct {
+	// InternalClientCIDRs are where the clients of internal load
+	// balancers are: behind an internal NLB that preserves client IPs,
+	// a target rule covering all of them admits the clients.
+	InternalClientCIDRs []netip.Prefix
+}
+
 // Pass is what a check sees while it runs.
 type Pass struct {
 	Graph    *plan.Graph
+	Settings Settings
 	meta     Meta
 	findings []Finding
 	notes    []Note

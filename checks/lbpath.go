@@ -250,7 +250,7 @@ func ingressFromLB(p *Pass, kind portKind) {
 					ingress := gs.rules(plan.Ingress)
 					for _, proto := range protos {
 						what := proto + " " + strconv.Itoa(port)
-						v, why, source := admitsLB(ingress, proto, port, lb, tg, kind)
+						v, why, source := admitsLB(ingress, proto, port, lb, tg, kind, p.Settings)
 						if v == no && gs.problem != "" {
 							v, why = maybe, gs.problem
 						}
@@ -299,7 +299,7 @@ func ingressFromLB(p *Pass, kind portKind) {
 // the load balancer's own addresses; behind an NLB it comes from the
 // clients when the target group preserves client IPs, though a rule naming
 // the NLB's security group admits it either way.
-func admitsLB(ingress []*plan.SGRule, proto string, port int, lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind) (tri, string, string) {
+func admitsLB(ingress []*plan.SGRule, proto string, port int, lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind, settings Settings) (tri, string, string) {
 	lbEP := lbEndpoint(lb, tg.VPC.Node)
 	fromLB := "from the load balancer (its security groups " + lbEP.members.names() + ", or a CIDR covering its subnets)"
 	if !lbEP.members.membersKnown || len(lbEP.members.addrs()) == 0 {
@@ -310,6 +310,11 @@ func admitsLB(ingress []*plan.SGRule, proto string, port int, lb *plan.LoadBalan
 		return v, why, fromLB
 	}
 	clientEP := endpoint{members: lbEP.members, clients: true, desc: "the clients of " + lb.Address}
+	if lb.Internal.Is(true) && len(settings.InternalClientCIDRs) > 0 {
+		// The configuration says where internal clients are.
+		clientEP.clients, clientEP.nets, clientEP.netsKnown = false, settings.InternalClientCIDRs, true
+		clientEP.desc = "the clients of " + lb.Address + " (internal_client_cidrs)"
+	}
 	fromClients := "from the clients (client IP preservation is on, so the targets see the clients' addresses)"
 	if len(lbEP.members.addrs()) > 0 {
 		fromClients += " or from the load balancer's security groups (" + lbEP.members.names() + ")"

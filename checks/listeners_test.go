@@ -75,7 +75,7 @@ func fixed() plan.Action { return plan.Action{Type: plan.Known(plan.ActionFixedR
 
 func runCheck(t *testing.T, c Check, g *plan.Graph) ([]Finding, []Note) {
 	t.Helper()
-	res, err := Run(g, []Check{c})
+	res, err := Run(g, []Check{c}, Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +368,7 @@ func TestLBG108OnePerLoadBalancerAndTargetGroup(t *testing.T) {
 // A panicking rule ends the run with an error naming the rule, not a crash.
 func TestRunRecoversFromPanics(t *testing.T) {
 	bad := Check{Meta: Meta{ID: "LBG999", Name: "boom"}, Run: func(*Pass) error { panic("nil map") }}
-	_, err := Run(&plan.Graph{}, []Check{bad})
+	_, err := Run(&plan.Graph{}, []Check{bad}, Settings{})
 	if err == nil || !strings.Contains(err.Error(), "rule LBG999 (boom) failed: nil map") {
 		t.Errorf("err = %v", err)
 	}

@@ -7,7 +7,7 @@ import (
 
 // MarkdownTable renders the rule catalogue as a Markdown table: the
 // README's rule table is this output (a test keeps them equal).
-func MarkdownTable(list []Check) string {
+func MarkdownTable(list []Meta) string {
 	var b strings.Builder
 	b.WriteString("| ID | name | severity | meaning |\n|---|---|---|---|\n")
 	for _, c := range list {

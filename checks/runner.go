@@ -21,7 +21,7 @@ type Result struct {
 // Run applies the checks to the graph. An error means a check could not
 // run (a bug, not a finding); the other checks' results are then not
 // returned either, since a partial report would read as a pass.
-func Run(g *plan.Graph, list []Check) (*Result, error) {
+func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
 	res := &Result{NotAnalysed: append([]plan.Skipped(nil), g.NotAnalysed...), LoadBalancers: map[string]string{}}
 	for _, lb := range g.LoadBalancers {
 		desc := lb.Type.String() + ", " + lb.Scheme()
@@ -31,7 +31,7 @@ func Run(g *plan.Graph, list []Check) (*Result, error) {
 		res.LoadBalancers[lb.Address] = desc
 	}
 	for _, c := range list {
-		p := &Pass{Graph: g, meta: c.Meta}
+		p := &Pass{Graph: g, Settings: settings, meta: c.Meta}
 		if err := runOne(c, p); err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 )
@@ -32,10 +33,12 @@ const (
 	exitError    = 2
 )
 
-// exitErr ends a run with a code; msg (if any) is printed on one line.
+// exitErr ends a run with a code; msg and lines (if any) are printed, one
+// problem per line.
 type exitErr struct {
-	code int
-	msg  string
+	code  int
+	msg   string
+	lines []string
 }
 
 func (e *exitErr) Error() string { return e.msg }
@@ -51,11 +54,17 @@ type env struct {
 	stderr io.Writer
 	getenv func(string) string
 	isTTY  func(io.Writer) bool
+	now    func() time.Time
+	dir    string // where default sources and the configuration are looked for
+}
+
+func (e *env) warn(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "lbguard: warning: "+format+"\n", args...)
 }
 
 // run runs lbguard with args and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runEnv(args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTTY: isTerminal})
+	return runEnv(args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTTY: isTerminal, now: time.Now, dir: "."})
 }
 
 func runEnv(args []string, e *env) int {
@@ -68,6 +77,9 @@ func runEnv(args []string, e *env) int {
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
 			fmt.Fprintln(e.stderr, "lbguard: "+ee.msg)
+		}
+		for _, l := range ee.lines {
+			fmt.Fprintln(e.stderr, "lbguard: "+l)
 		}
 		return ee.code
 	}

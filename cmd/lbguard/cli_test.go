@@ -199,7 +199,7 @@ func TestBadInput(t *testing.T) {
 		{"raw state", "testdata/terraform.tfstate", []string{"terraform.tfstate: this is a Terraform state file, not a plan"}},
 		{"state JSON", "testdata/state-show.json", []string{"state-show.json", "JSON of a Terraform state", "not a plan"}},
 		{"missing file", filepath.Join(dir, "nope.json"), []string{"nope.json: no such file"}},
-		{"directory", dir, []string{"is a directory, not a plan file"}},
+		{"directory", dir, []string{"is a directory without .tf or .tf.json files"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

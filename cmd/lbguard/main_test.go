@@ -6,11 +6,24 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMain(m *testing.M) {
 	version = "test" // reports carry the tool version; keep goldens stable
 	os.Exit(m.Run())
+}
+
+// testToday is "today" for the tests (config ignores expire).
+var testToday = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// testDir is the working directory of a test run: TEST_DIR, else a
+// directory without sources or configuration.
+func testDir(environ map[string]string) string {
+	if d := environ["TEST_DIR"]; d != "" {
+		return d
+	}
+	return "testdata"
 }
 
 // result is what one in-process run of lbguard produced.
@@ -34,6 +47,8 @@ func lbguard(t *testing.T, stdin io.Reader, environ map[string]string, args ...s
 		stderr: &errb,
 		getenv: func(k string) string { return environ[k] },
 		isTTY:  func(io.Writer) bool { return environ["TEST_TTY"] == "1" },
+		now:    func() time.Time { return testToday },
+		dir:    testDir(environ),
 	})
 	return result{code: code, stdout: out.String(), stderr: errb.String()}
 }

@@ -19,12 +19,12 @@ func rulesCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			switch c.String("format") {
 			case "text":
-				for _, r := range checks.All {
+				for _, r := range checks.Catalogue(checks.All) {
 					fmt.Fprintf(e.stdout, "%s  %-6s  %-36s  %s\n", r.ID, r.Severity, r.Name, r.Summary)
 				}
 				fmt.Fprintln(e.stdout, "\nlbguard explain ID shows a rule's examples, rationale and fix.")
 			case "markdown":
-				fmt.Fprint(e.stdout, checks.MarkdownTable(checks.All))
+				fmt.Fprint(e.stdout, checks.MarkdownTable(checks.Catalogue(checks.All)))
 			default:
 				return usageErr("unknown --format %q (want text or markdown)", c.String("format"))
 			}
@@ -47,7 +47,7 @@ func explainCommand(e *env) *cli.Command {
 			if doc == "" {
 				return usageErr("unknown rule %q (lbguard rules lists them)", c.Args().First())
 			}
-			if r, ok := checks.ByID(checks.All, id); ok {
+			if r, ok := metaByID(id); ok {
 				fmt.Fprintf(e.stdout, "%s %s (severity %s)\n\n%s\n\nFix: %s\n\n", r.ID, r.Name, r.Severity, r.Summary, r.Remediation)
 			}
 			fmt.Fprint(e.stdout, doc)

@@ -19,6 +19,16 @@ import (
 // Load reads the plan at path ("-" reads stdin) and builds its graph.
 // Errors about the input are *InputError with the path set.
 func Load(path string, stdin io.Reader, opts Options) (*plan.Graph, error) {
+	parts, err := Decode(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	opts.Kind, opts.Path = "plan", displayPath(path)
+	return Build(parts, opts)
+}
+
+// Decode reads the plan at path ("-" reads stdin) into Parts.
+func Decode(path string, stdin io.Reader) (*Parts, error) {
 	var r io.Reader
 	if path == "-" {
 		r = stdin
@@ -33,8 +43,7 @@ func Load(path string, stdin io.Reader, opts Options) (*plan.Graph, error) {
 		}
 		r = f
 	}
-	opts.Kind, opts.Path = "plan", displayPath(path)
-	g, err := Read(r, opts)
+	parts, err := decodeParts(r)
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -46,7 +55,18 @@ func Load(path string, stdin io.Reader, opts Options) (*plan.Graph, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", displayPath(path), err)
 	}
-	return g, nil
+	return parts, nil
+}
+
+// Addresses lists the configuration addresses of the plan's resources.
+func (p *Parts) Addresses() []string {
+	var out []string
+	for _, list := range [][]*tfjson.ResourceChange{p.Changes, p.Others} {
+		for _, rc := range list {
+			out = append(out, plan.ConfigAddress(rc.Address))
+		}
+	}
+	return out
 }
 
 func displayPath(path string) string {
@@ -111,15 +131,23 @@ func lineColumn(path string, offset int64) (int, int) {
 
 // Read builds the graph of the plan JSON read from r.
 func Read(r io.Reader, opts Options) (*plan.Graph, error) {
+	parts, err := decodeParts(r)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Kind == "" {
+		opts.Kind = "plan"
+	}
+	return Build(parts, opts)
+}
+
+func decodeParts(r io.Reader) (*Parts, error) {
 	raw, err := decode(r, modelled)
 	if err != nil {
 		return nil, err
 	}
 	raw.OldConfig = oldConfigFormat(raw.TerraformVersion)
-	if opts.Kind == "" {
-		opts.Kind = "plan"
-	}
-	return Build(&raw.Parts, opts)
+	return &raw.Parts, nil
 }
 
 // Build builds the graph of plan parts.

@@ -47,7 +47,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
 	if !HasSources(abs) {
-		return nil, fmt.Errorf("%s: no .tf or .tf.json files", dir)
+		return nil, fmt.Errorf("%s: is a directory without .tf or .tf.json files: give a plan JSON file, or a directory of Terraform sources", dir)
 	}
 	ps := newParser(abs)
 	root := ps.module(abs, "", "")
