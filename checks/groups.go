@@ -106,3 +106,16 @@ func describeOpen(r *plan.SGRule, source string) string {
 }
 
 func joinSemi(list []string) string { return strings.Join(list, "; ") }
+
+// locateRules returns where the first rule resource among rules is, else
+// where the group is.
+func locateRules(g *plan.Graph, sg *plan.SecurityGroup, rules []*plan.SGRule) *plan.Location {
+	for _, r := range rules {
+		if !r.Inline {
+			if l := g.Locate(r.Address); l != nil {
+				return l
+			}
+		}
+	}
+	return sg.Location
+}

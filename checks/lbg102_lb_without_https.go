@@ -48,7 +48,9 @@ func runLBWithoutHTTPS(p *Pass) error {
 			continue
 		}
 		for _, l := range lb.UnlinkedListeners {
-			if !l.Protocol.Known || l.ProtocolIs("HTTPS") {
+			// An HTTPS one would clear the load balancer; with no listener
+			// of its own, any one decides whether it has listeners at all.
+			if !l.Protocol.Known || l.ProtocolIs("HTTPS") || len(lb.Listeners) == 0 {
 				unknown = append(unknown, "listener "+l.Address+" may belong to this load balancer (its link cannot be resolved: "+l.LoadBalancer.Reason+")")
 			}
 		}

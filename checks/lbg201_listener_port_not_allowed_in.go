@@ -18,6 +18,11 @@ var listenerPortNotAllowedIn = Check{
 }
 
 func runListenerPortNotAllowedIn(p *Pass) error {
+	for _, l := range p.Graph.Listeners {
+		if l.LoadBalancer.Unresolved() {
+			p.Unresolved(l.Address, "the listener's load balancer, whose security groups must open its port, cannot be told: "+l.LoadBalancer.Reason)
+		}
+	}
 	for _, lb := range p.Graph.LoadBalancers {
 		gs, ok := lbGroups(lb)
 		if !ok {

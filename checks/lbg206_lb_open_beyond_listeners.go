@@ -38,6 +38,7 @@ func runLBOpenBeyondListeners(p *Pass) error {
 		}
 		used, listenersKnown := listenerPorts(public)
 		var beyond, related []string
+		var offending []*plan.SGRule
 		for i, r := range open {
 			switch withinListeners(r, used) {
 			case yes:
@@ -51,6 +52,7 @@ func runLBOpenBeyondListeners(p *Pass) error {
 				continue
 			}
 			beyond = append(beyond, describeOpen(r, sources[i]))
+			offending = append(offending, r)
 			related = append(related, ruleAddrs([]*plan.SGRule{r})...)
 		}
 		if len(beyond) == 0 {
@@ -65,7 +67,7 @@ func runLBOpenBeyondListeners(p *Pass) error {
 			Message: "security group " + u.group.Address + " of internet-facing " + joinAnd(lbs) + " (listening on " + describePorts(used) +
 				") is open to the internet beyond its listeners: " + joinSemi(beyond),
 			Related:       append(related, u.lbAddrs()...),
-			Location:      u.group.Location,
+			Location:      locateRules(p.Graph, u.group, offending),
 			Facts:         beyond,
 			LoadBalancers: u.lbAddrs(),
 		})

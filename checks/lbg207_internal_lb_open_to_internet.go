@@ -47,7 +47,7 @@ func runInternalLBOpenToInternet(p *Pass) error {
 			Address:       u.group.Address,
 			Message:       "security group " + u.group.Address + " of internal " + joinAnd(internal) + " allows inbound traffic from anywhere: " + joinSemi(what),
 			Related:       append(ruleAddrs(open), u.lbAddrs()...),
-			Location:      u.group.Location,
+			Location:      locateRules(p.Graph, u.group, open),
 			Facts:         what,
 			LoadBalancers: u.lbAddrs(),
 		})

@@ -39,7 +39,7 @@ func runLBEgressUnrestricted(p *Pass) error {
 			Address:       u.group.Address,
 			Message:       "security group " + u.group.Address + " of " + joinAnd(u.lbAddrs()) + " allows all egress: " + joinSemi(what),
 			Related:       append(ruleAddrs(rules), u.lbAddrs()...),
-			Location:      u.group.Location,
+			Location:      locateRules(p.Graph, u.group, rules),
 			Facts:         what,
 			LoadBalancers: u.lbAddrs(),
 		})

@@ -286,6 +286,7 @@ func ingressFromLB(p *Pass, kind portKind) {
 			p.Report(Finding{
 				Address:       k.subject,
 				Message:       msg,
+				Location:      p.Graph.Locate(k.subject),
 				Related:       append(append(pr.related, lb.Address), pr.groups.addrs()...),
 				Facts:         append(what, "lb="+lb.Address),
 				LoadBalancers: []string{lb.Address},

@@ -17,7 +17,7 @@ var (
 		Name:        "unusable-suppression",
 		Severity:    Medium,
 		Summary:     "A suppression (an lbguard:ignore comment or a config ignore) has no reason, names a rule that does not exist, or is attached to nothing.",
-		Remediation: "Write the reason after the rule IDs (# lbguard:ignore LBG206 the bastion needs SSH), use IDs that lbguard rules lists, and put the comment on the line above the resource or module block, or inside it.",
+		Remediation: "Give every suppression a reason (after the rule IDs in a comment: # lbguard:ignore LBG206 the bastion needs SSH; reason = \"...\" in an ignore block), use rule IDs that lbguard rules lists, and put comments on the line above a resource or module block, or inside it.",
 	}
 	ExpiredIgnore = Meta{
 		ID:          "LBG002",

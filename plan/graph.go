@@ -25,6 +25,9 @@ type Graph struct {
 	// Suppressions are the lbguard:ignore comments of the sources, when
 	// they were read.
 	Suppressions []Suppression
+	// Blocks are where every resource block of the sources is, by
+	// configuration address, when they were read.
+	Blocks map[string]Location
 
 	// Source describes where the graph came from.
 	Source Source
@@ -69,9 +72,9 @@ const (
 // Location is a place in the sources. Plan JSON has no line numbers, so a
 // location is only ever set by a loader that read the .tf files.
 type Location struct {
-	File   string // relative to the directory the sources were read from
-	Line   int
-	Column int
+	File   string `json:"file"` // relative to the directory the sources were read from
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
 }
 
 // Resource identifies one resource instance of the plan.
@@ -101,6 +104,15 @@ func (r *Resource) AttrLocation(path string) *Location {
 		return &l
 	}
 	return r.Location
+}
+
+// Locate returns where a resource (any resource, node or not) is in the
+// sources; nil when they were not read or do not declare it.
+func (g *Graph) Locate(address string) *Location {
+	if l, ok := g.Blocks[ConfigAddress(address)]; ok {
+		return &l
+	}
+	return nil
 }
 
 // Nodes returns every resource node of the graph.

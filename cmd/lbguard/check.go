@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -168,18 +169,26 @@ func loadGraph(c *cli.Context, e *env) (*plan.Graph, error) {
 	return g, nil
 }
 
-// matches reports whether the sources declare some of the plan's resources.
+// matches reports whether the sources are the plan's: they declare every
+// resource of the plan's root module (those of child modules may come
+// from modules that are not readable here), and the plan has some.
 func matches(parts *tfplan.Parts, src *tfsrc.Sources) bool {
 	declared := map[string]bool{}
 	for _, a := range src.Addresses() {
 		declared[a] = true
 	}
-	for _, a := range parts.Addresses() {
-		if declared[a] {
-			return true
+	any := false
+	for _, a := range parts.LiveAddresses() {
+		if strings.HasPrefix(a, "module.") {
+			any = any || declared[a]
+			continue
 		}
+		if !declared[a] {
+			return false
+		}
+		any = true
 	}
-	return false
+	return any
 }
 
 func displayPath(p string) string {

@@ -58,11 +58,15 @@ func Decode(path string, stdin io.Reader) (*Parts, error) {
 	return parts, nil
 }
 
-// Addresses lists the configuration addresses of the plan's resources.
-func (p *Parts) Addresses() []string {
+// LiveAddresses lists the configuration addresses of the plan's
+// resources that exist after apply.
+func (p *Parts) LiveAddresses() []string {
 	var out []string
 	for _, list := range [][]*tfjson.ResourceChange{p.Changes, p.Others} {
 		for _, rc := range list {
+			if rc.DeposedKey != "" || rc.Change == nil || actionOf(rc.Change.Actions) == "delete" {
+				continue
+			}
 			out = append(out, plan.ConfigAddress(rc.Address))
 		}
 	}

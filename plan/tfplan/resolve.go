@@ -318,8 +318,11 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 	}
 	call := o.cfg.mod.ModuleCalls[rf.name]
 	child := r.cfgs[joinPath(o.cfg.path, "module."+rf.name)]
-	if call == nil || child == nil {
+	switch {
+	case call == nil:
 		return fail("the configuration of %s is not in the plan", qualify(o.mod, "module."+rf.name))
+	case child == nil:
+		return fail("module.%s comes from %q, which is not readable here (terraform init unpacks it into .terraform/modules): its outputs are unknown", rf.name, call.Source)
 	}
 	if rf.output == "" && len(child.mod.Outputs) == 0 {
 		return fail("%s has no outputs", rf.text)

@@ -158,6 +158,12 @@ func (s *Sources) Attach(g *plan.Graph) int {
 		r.AttrLocations = rl.attrs
 	}
 	g.Suppressions = append(g.Suppressions, s.Suppressions...)
+	if g.Blocks == nil {
+		g.Blocks = map[string]plan.Location{}
+	}
+	for addr, rl := range s.locs {
+		g.Blocks[addr] = rl.block
+	}
 	return found
 }
 

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// findingsOf runs lbguard and returns the JSON report's findings.
+func findingsOf(t *testing.T, environ map[string]string, args ...string) []map[string]any {
+	t.Helper()
+	r := lbguard(t, nil, environ, append([]string{"check", "--format", "json", "--fail-on", "never"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("lbguard %v: exit %d: %s", args, r.code, r.stderr)
+	}
+	var rep struct{ Findings []map[string]any }
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep.Findings
+}
+
+// TestSourceModeMatchesPlanMode: for every fixture with sources and a
+// plan, source mode (lbguard check DIR) and plan mode with the sources
+// (lbguard check PLAN --source DIR) give the same findings, locations
+// included.
+func TestSourceModeMatchesPlanMode(t *testing.T) {
+	plans, _ := filepath.Glob("../../fixtures/*/plan.json")
+	for _, planPath := range plans {
+		dir := filepath.Dir(planPath)
+		if tf, _ := filepath.Glob(filepath.Join(dir, "*.tf")); len(tf) == 0 {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			fromSources := findingsOf(t, nil, dir)
+			fromPlan := findingsOf(t, nil, "--source", dir, planPath)
+			if diff := cmp.Diff(fromPlan, fromSources); diff != "" {
+				t.Errorf("source mode differs from plan mode (-plan +sources):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Plan mode with sources gives findings the file and line of the
+// resource, or of the argument at fault, through modules.
+func TestPlanModeLocations(t *testing.T) {
+	dir := "../../fixtures/module-lb-parent-listeners"
+	got := map[string]string{}
+	for _, f := range findingsOf(t, nil, "--source", dir, dir+"/plan.json") {
+		loc, _ := f["location"].(map[string]any)
+		if loc == nil {
+			t.Errorf("%s %s has no location", f["rule"], f["address"])
+			continue
+		}
+		got[f["rule"].(string)] = loc["file"].(string) + ":" + jsonInt(loc["line"]) + ":" + jsonInt(loc["column"])
+	}
+	want := map[string]string{
+		"LBG101": "main.tf:78:3",            // the listener's default_action block
+		"LBG108": "modules/tg/main.tf:12:3", // the target group's protocol, in the child module
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("locations (-want +got):\n%s", diff)
+	}
+	// Without the sources, a plan has no line numbers: none are invented.
+	for _, f := range findingsOf(t, nil, dir+"/plan.json") {
+		if _, ok := f["location"]; ok {
+			t.Errorf("%s has a location without sources", f["address"])
+		}
+	}
+}
+
+func jsonInt(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// From the fixture's own directory, the sources are picked up by default.
+func TestDefaultSourcesAndConfig(t *testing.T) {
+	dir := "../../fixtures/suppressions"
+	env := map[string]string{"TEST_DIR": dir}
+	r := lbguard(t, nil, env, "check", "--format", "json", dir+"/plan.json")
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule, Address, Severity string
+			Suppressed              *struct{ By, Reason string }
+		}
+		Summary struct{ Findings, Suppressed int }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, ".lbguard.hcl") // the configuration as found
+	var got []string
+	for _, f := range rep.Findings {
+		s := f.Rule + " " + f.Address + " " + f.Severity
+		if f.Suppressed != nil {
+			s += " suppressed by " + f.Suppressed.By
+		}
+		got = append(got, s)
+	}
+	want := []string{
+		"LBG101 aws_lb_listener.http high suppressed by comment",
+		"LBG204 aws_instance.old high",                              // its ignore expired
+		"LBG204 aws_instance.older high suppressed by config",       // a working ignore
+		"LBG001 " + cfg + " medium",                                 // an ignore without a reason
+		"LBG001 aws_lb_listener.https medium",                       // LBG999 does not exist
+		"LBG001 aws_lb_listener.tls12 medium",                       // a comment without a reason
+		"LBG001 main.tf medium",                                     // a comment attached to nothing
+		"LBG107 aws_lb_listener.tls12 medium",                       // severity from the config; its comment has no reason
+		"LBG206 aws_security_group.lb medium suppressed by comment", // a comment inside the block
+		"LBG002 " + cfg + " low",
+		"LBG208 aws_security_group.lb low suppressed by comment",
+		"LBG108 module.app.aws_lb_target_group.this info suppressed by comment", // a module-level comment
+		// LBG211 is disabled by the config.
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if rep.Summary.Findings != 7 || rep.Summary.Suppressed != 5 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	// The text report hides suppressed findings unless --verbose.
+	text := lbguard(t, nil, env, "check", dir+"/plan.json").stdout
+	if strings.Contains(text, "suppressed by") || !strings.Contains(text, "7 findings (1 high, 5 medium, 1 low), 5 suppressed") {
+		t.Errorf("text report:\n%s", text)
+	}
+	verbose := lbguard(t, nil, env, "check", "--verbose", dir+"/plan.json").stdout
+	if !strings.Contains(verbose, "(suppressed by comment: the legacy monitor polls /status over plain HTTP)") {
+		t.Errorf("--verbose shows suppressed findings:\n%s", verbose)
+	}
+}
+
+// Sources that do not declare the plan's resources are not used.
+func TestUnrelatedSourcesAreIgnored(t *testing.T) {
+	env := map[string]string{"TEST_DIR": "../../fixtures/tls-policies"}
+	r := lbguard(t, nil, env, "check", "--format", "json", "--fail-on", "never", "../../fixtures/nlb-tcp-tls/plan.json")
+	if r.code != 0 || r.stderr != "" || strings.Contains(r.stdout, `"location"`) {
+		t.Errorf("exit %d, stderr %q, locations from unrelated sources:\n%s", r.code, r.stderr, r.stdout)
+	}
+	r = lbguard(t, nil, nil, "check", "--source", "../../fixtures/tls-policies", "../../fixtures/nlb-tcp-tls/plan.json")
+	if !strings.Contains(r.stderr, "warning: the .tf files in ../../fixtures/tls-policies do not declare the plan's resources") {
+		t.Errorf("an explicit --source that does not match is a warning: %q", r.stderr)
+	}
+}
+
+// Locals: plan JSON cannot follow them, the sources can.
+func TestLocalsNeedTheSources(t *testing.T) {
+	dir := "../../fixtures/locals-links"
+	rules := func(fs []map[string]any) string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f["rule"].(string))
+		}
+		return strings.Join(out, " ")
+	}
+	if got := rules(findingsOf(t, nil, dir+"/plan.json")); got != "" {
+		t.Errorf("plan alone: %q, want only notes", got)
+	}
+	if got := rules(findingsOf(t, nil, "--source", dir, dir+"/plan.json")); got != "LBG102 LBG201" {
+		t.Errorf("with sources: %q", got)
+	}
+}
+
+func TestBaseline(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "baseline.json")
+	plan := "../../fixtures/alb-http-only/plan.json"
+	first := lbguard(t, nil, nil, "check", "--write-baseline", base, plan)
+	if first.code != 1 {
+		t.Fatalf("first run: exit %d", first.code)
+	}
+	// Same findings: all in the baseline, nothing new.
+	again := lbguard(t, nil, nil, "check", "--baseline", base, plan)
+	if again.code != 0 || !strings.Contains(again.stdout, "0 findings, 3 suppressed.") {
+		t.Errorf("with its own baseline: exit %d\n%s", again.code, again.stdout)
+	}
+	// Another plan: LBG102 on aws_lb.web is the same finding (same rule,
+	// address and facts), so it stays suppressed; LBG206 there is about
+	// another rule resource, and LBG103 is new.
+	more := findingsOf(t, nil, "--baseline", base, "../../fixtures/delete-only-https/plan.json")
+	var active []string
+	for _, f := range more {
+		if f["suppressed"] == nil {
+			active = append(active, f["rule"].(string)+" "+f["address"].(string))
+		}
+	}
+	if strings.Join(active, ", ") != "LBG103 aws_lb_listener.http, LBG206 aws_security_group.lb" {
+		t.Errorf("new findings: %v", active)
+	}
+	for _, bad := range []struct{ content, want string }{
+		{"not json", "not an lbguard JSON report"},
+		{`{"findings": []}`, "no schema_version"},
+	} {
+		p := filepath.Join(dir, "bad.json")
+		if err := os.WriteFile(p, []byte(bad.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := lbguard(t, nil, nil, "check", "--baseline", p, plan)
+		if r.code != 2 || !strings.Contains(r.stderr, bad.want) {
+			t.Errorf("baseline %q: exit %d, %q", bad.content, r.code, r.stderr)
+		}
+	}
+}
