@@ -70,7 +70,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 	case absent:
 		return nil, ""
 	case unknown:
-		if e := c.body.attr(name); e != nil {
+		if e := c.body.attr(name); e != nil || c.b.hasDynamic(c.in, name) {
 			return nil, fmt.Sprintf("the %s rules of %s are known only after apply", name, g.Address)
 		}
 		if !c.body.complete || c.b.parts.OldConfig {

@@ -338,6 +338,12 @@ func sensitiveMask(raw []byte) any {
 	return m
 }
 
+// hasDynamic asks the sources, when given, whether a resource writes a
+// block type as a dynamic block.
+func (b *builder) hasDynamic(in *inst, block string) bool {
+	return b.r.locals != nil && b.r.locals.HasDynamic(plan.ConfigAddress(in.addr), block)
+}
+
 // index records the known IDs and ARNs of a node for lookups.
 func (b *builder) index(node any, ids ...plan.Value[string]) {
 	for _, id := range ids {

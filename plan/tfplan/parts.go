@@ -30,12 +30,16 @@ type PriorResource struct {
 	Module string
 }
 
-// LocalSource gives the expression of a local value, which plan JSON does
+// LocalSource is what the sources tell that plan JSON does not. Local gives the expression of a local value, which plan JSON does
 // not record: its references (rendered as Terraform renders them) and its
 // constant value. modulePath is the configuration path ("" for the root,
 // "module.a.module.b").
 type LocalSource interface {
 	Local(modulePath, name string) (*tfjson.Expression, bool)
+	// HasDynamic reports whether the resource at a configuration address
+	// writes a block type as a dynamic block, which plan JSON leaves out
+	// of its configuration.
+	HasDynamic(configAddress, block string) bool
 }
 
 // Options tune how a graph is built.

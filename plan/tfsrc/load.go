@@ -52,11 +52,11 @@ func Load(dir string, opts Options) (*Sources, error) {
 	ps := newParser(abs)
 	root := ps.module(abs, "", "")
 	if ps.diags.HasErrors() {
-		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), root: abs}
+		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), dir: dir}
 	}
 	vars, diags := rootVariables(root, abs, opts)
 	if diags.HasErrors() {
-		return nil, &Diagnostics{Diags: errorsOnly(diags), root: abs}
+		return nil, &Diagnostics{Diags: errorsOnly(diags), dir: dir}
 	}
 	ev := &evaluator{root: root, rootVars: vars, funcs: functions()}
 	inputs := map[string]cty.Value{}
@@ -121,6 +121,13 @@ func localExprs(m *module) map[string]*tfjson.Expression {
 		out[name] = exprOf(a)
 	}
 	return out
+}
+
+// HasDynamic implements tfplan.LocalSource: whether the resource at a
+// configuration address writes a block type as a dynamic block.
+func (s *Sources) HasDynamic(configAddress, block string) bool {
+	rl := s.locs[configAddress]
+	return rl != nil && rl.dynamic[block]
 }
 
 // Local implements tfplan.LocalSource.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/lbguard/lbguard/plan"
 )
@@ -13,6 +14,8 @@ import (
 type resLoc struct {
 	block plan.Location
 	attrs map[string]plan.Location
+	// dynamic are the block types written as dynamic blocks.
+	dynamic map[string]bool
 }
 
 func location(r hcl.Range) plan.Location {
@@ -24,7 +27,7 @@ func (s *synth) locations(m *module, r *resource, t *tree) {
 	if _, done := s.locs[addr]; done {
 		return
 	}
-	rl := &resLoc{block: location(r.defRange), attrs: map[string]plan.Location{}}
+	rl := &resLoc{block: location(r.defRange), attrs: map[string]plan.Location{}, dynamic: dynamicTypes(r.body)}
 	var walk func(prefix string, t *tree)
 	walk = func(prefix string, t *tree) {
 		for name, a := range t.attrs {
@@ -41,4 +44,17 @@ func (s *synth) locations(m *module, r *resource, t *tree) {
 	}
 	walk("", t)
 	s.locs[addr] = rl
+}
+
+// dynamicTypes lists the block types a body writes as dynamic blocks.
+func dynamicTypes(body hcl.Body) map[string]bool {
+	out := map[string]bool{}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, b := range sb.Blocks {
+			if b.Type == "dynamic" && len(b.Labels) == 1 {
+				out[b.Labels[0]] = true
+			}
+		}
+	}
+	return out
 }

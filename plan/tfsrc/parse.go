@@ -98,35 +98,26 @@ type call struct {
 // Diagnostics are problems found in the sources, each with its place.
 type Diagnostics struct {
 	Diags hcl.Diagnostics
-	root  string
+	dir   string // the directory as given: file names are relative to it
 }
 
-func (d *Diagnostics) Error() string {
-	var lines []string
-	for _, diag := range d.Diags {
-		lines = append(lines, formatDiag(diag, d.root))
-	}
-	return strings.Join(lines, "\n")
-}
+func (d *Diagnostics) Error() string { return strings.Join(d.Lines(), "\n") }
 
-// Lines returns one line per problem: "file:line:col: summary: detail".
+// Lines returns one line per problem: "dir/file:line:col: summary: detail".
 func (d *Diagnostics) Lines() []string {
 	var out []string
 	for _, diag := range d.Diags {
-		out = append(out, formatDiag(diag, d.root))
+		msg := diag.Summary
+		if diag.Detail != "" {
+			msg += ": " + strings.Join(strings.Fields(diag.Detail), " ")
+		}
+		if diag.Subject != nil {
+			file := filepath.Join(d.dir, filepath.FromSlash(diag.Subject.Filename))
+			msg = fmt.Sprintf("%s:%d:%d: %s", file, diag.Subject.Start.Line, diag.Subject.Start.Column, msg)
+		}
+		out = append(out, msg)
 	}
 	return out
-}
-
-func formatDiag(d *hcl.Diagnostic, _ string) string {
-	msg := d.Summary
-	if d.Detail != "" {
-		msg += ": " + strings.Join(strings.Fields(d.Detail), " ")
-	}
-	if d.Subject == nil {
-		return msg
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
 }
 
 // parser reads modules, following local module sources.

@@ -182,7 +182,7 @@ func configExprs(t *tree, asAttr map[string]bool) map[string]*tfjson.Expression 
 	}
 	for _, typ := range t.blockOrder {
 		tb := t.blocks[typ]
-		if tb.unknown {
+		if tb.unknown && !asAttr[typ] {
 			continue // like a dynamic block in a plan: not shown
 		}
 		if asAttr[typ] {
@@ -191,7 +191,9 @@ func configExprs(t *tree, asAttr map[string]bool) map[string]*tfjson.Expression 
 				refs = append(refs, treeRefs(item)...)
 			}
 			ed := &tfjson.ExpressionData{References: uniqueStrings(refs)}
-			if len(ed.References) > 0 {
+			if len(ed.References) > 0 || tb.unknown {
+				// A dynamic block over unknown values: rules are configured,
+				// which ones is known only after apply.
 				ed.ConstantValue = tfjson.UnknownConstantValue
 			}
 			out[typ] = &tfjson.Expression{ExpressionData: ed}

@@ -1,0 +1,341 @@
+package tfsrc
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// write creates a module directory from file contents.
+func write(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func graphOf(t *testing.T, dir string, opts Options) *plan.Graph {
+	t.Helper()
+	s, err := Load(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func evalString(t *testing.T, src string) cty.Value {
+	t.Helper()
+	e, diags := hclsyntax.ParseExpression([]byte(src), "", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	v, diags := e.Value(&hcl.EvalContext{Functions: functions()})
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", src, diags)
+	}
+	return v
+}
+
+func TestFunctions(t *testing.T) {
+	tests := map[string]string{
+		`cidrsubnet("10.0.0.0/16", 8, 2)`:              `"10.0.2.0/24"`,
+		`cidrhost("10.0.1.0/24", 5)`:                   `"10.0.1.5"`,
+		`cidrnetmask("10.0.0.0/12")`:                   `"255.240.0.0"`,
+		`cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)`:       `["10.1.0.0/20","10.1.16.0/20","10.1.32.0/24","10.1.48.0/20"]`,
+		`replace("a-b-c", "-", "_")`:                   `"a_b_c"`,
+		`replace("port8080", "/[a-z]+/", "")`:          `"8080"`,
+		`one([443])`:                                   `443`,
+		`sum([1, 2, 3])`:                               `6`,
+		`alltrue([true, true])`:                        `true`,
+		`anytrue([false, true])`:                       `true`,
+		`startswith("ELBSecurityPolicy-TLS13", "ELB")`: `true`,
+		`lookup({a = 1}, "b", 2)`:                      `2`,
+		`tostring(80)`:                                 `"80"`,
+		`try(tonumber("x"), 443)`:                      `443`,
+		`merge({a = 1}, {b = 2})`:                      `{"a":1,"b":2}`,
+		`[for p in [80, 443] : p + 1]`:                 `[81,444]`,
+	}
+	for src, want := range tests {
+		v := evalString(t, src)
+		got, _, _ := planValue(v)
+		if g := jsonOf(t, got); g != want {
+			t.Errorf("%s = %s, want %s", src, g, want)
+		}
+	}
+	if v := evalString(t, `timestamp()`); v.IsKnown() {
+		t.Error("timestamp() is known only at apply")
+	}
+}
+
+func TestRawValue(t *testing.T) {
+	for raw, want := range map[string]string{
+		`80`:                 `80`,
+		`web`:                `"web"`,
+		`["a", "b"]`:         `["a","b"]`,
+		`{ port = 8080 }`:    `{"port":8080}`,
+		`ELBSecurityPolicy`:  `"ELBSecurityPolicy"`,
+		`10.0.0.0/16`:        `"10.0.0.0/16"`,
+		`arn:aws:acm:x:cert`: `"arn:aws:acm:x:cert"`,
+	} {
+		got, _, _ := planValue(rawValue(raw))
+		if g := jsonOf(t, got); g != want {
+			t.Errorf("rawValue(%q) = %s, want %s", raw, g, want)
+		}
+	}
+}
+
+const listenerModule = `
+variable "port" {
+  type    = number
+  default = 80
+}
+
+variable "policy" {
+  type      = string
+  default   = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  sensitive = true
+}
+
+resource "aws_lb" "web" {
+  name = "web"
+}
+
+resource "aws_lb_listener" "l" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = var.port
+  protocol          = "HTTPS"
+  ssl_policy        = var.policy
+  certificate_arn   = "arn:cert"
+  default_action {
+    type = "fixed-response"
+  }
+}
+`
+
+// Variables: defaults < TF_VAR_ < terraform.tfvars < *.auto.tfvars
+// (lexical) < --var-file < --var.
+func TestVariablePrecedence(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf":          listenerModule,
+		"terraform.tfvars": "port = 81\n",
+		"a.auto.tfvars":    "port = 82\n",
+		"b.auto.tfvars":    "port = 83\n",
+		"extra.tfvars":     "port = 84\n",
+	})
+	port := func(opts Options) plan.Value[int] {
+		return graphOf(t, dir, opts).Listeners[0].Port
+	}
+	env := func(k string) string {
+		if k == "TF_VAR_port" {
+			return "79"
+		}
+		return ""
+	}
+	if p := port(Options{}); !p.Is(83) {
+		t.Errorf("auto.tfvars in lexical order: %v", p)
+	}
+	if p := port(Options{VarFiles: []string{filepath.Join(dir, "extra.tfvars")}}); !p.Is(84) {
+		t.Errorf("--var-file: %v", p)
+	}
+	if p := port(Options{VarFiles: []string{filepath.Join(dir, "extra.tfvars")}, Vars: []string{"port=85"}}); !p.Is(85) {
+		t.Errorf("--var: %v", p)
+	}
+	bare := write(t, map[string]string{"main.tf": listenerModule})
+	if p := graphOf(t, bare, Options{Getenv: env}).Listeners[0].Port; !p.Is(79) {
+		t.Errorf("TF_VAR_: %v", p)
+	}
+	if p := graphOf(t, bare, Options{}).Listeners[0].Port; !p.Is(80) {
+		t.Errorf("default: %v", p)
+	}
+	l := graphOf(t, bare, Options{}).Listeners[0]
+	if !l.SSLPolicy.Sensitive || l.SSLPolicy.String() != "(sensitive)" {
+		t.Errorf("a sensitive variable stays sensitive: %+v", l.SSLPolicy)
+	}
+	if l.LoadBalancer.Node == nil || l.LoadBalancer.Node.Address != "aws_lb.web" {
+		t.Errorf("link: %+v", l.LoadBalancer)
+	}
+	if l.Location == nil || l.Location.File != "main.tf" || l.AttrLocation("port").Line != 19 {
+		t.Errorf("locations: %+v, port at %+v", l.Location, l.AttrLocation("port"))
+	}
+}
+
+// Dynamic blocks are expanded over known values; over unknown ones the
+// block list is unknown, never empty.
+func TestDynamicBlocks(t *testing.T) {
+	dir := write(t, map[string]string{"main.tf": `
+variable "ports" {
+  default = [80, 443]
+}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_security_group" "known" {
+  dynamic "ingress" {
+    for_each = var.ports
+    iterator = p
+    content {
+      protocol    = "tcp"
+      from_port   = p.value
+      to_port     = p.value
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+
+resource "aws_security_group" "unknown" {
+  dynamic "ingress" {
+    for_each = aws_vpc.v.id == "" ? [] : [1]
+    content {
+      protocol    = "tcp"
+      from_port   = 22
+      to_port     = 22
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+`})
+	g := graphOf(t, dir, Options{})
+	byAddr := map[string]*plan.SecurityGroup{}
+	for _, sg := range g.SecurityGroups {
+		byAddr[sg.Address] = sg
+	}
+	known := byAddr["aws_security_group.known"]
+	if !known.RulesKnown() || len(known.Rules) != 2 || !known.Rules[0].FromPort.Is(80) || !known.Rules[1].FromPort.Is(443) {
+		t.Errorf("known dynamic block: %+v (%s)", known.Rules, known.RulesReason)
+	}
+	if unknown := byAddr["aws_security_group.unknown"]; unknown.RulesKnown() {
+		t.Errorf("a dynamic block over unknown values leaves the rules unknown, got %+v", unknown.Rules)
+	}
+}
+
+// count and for_each expand into instances; when they are unknown the
+// resource is reported as not analysed rather than dropped silently.
+func TestCountAndForEach(t *testing.T) {
+	dir := write(t, map[string]string{"main.tf": `
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_lb" "web" {
+  count = 2
+  name  = "web-${count.index}"
+}
+
+resource "aws_lb_listener" "l" {
+  for_each          = { a = 80, b = 8080 }
+  load_balancer_arn = aws_lb.web[0].arn
+  port              = each.value
+  protocol          = "HTTP"
+}
+
+resource "aws_lb" "maybe" {
+  count = aws_vpc.v.id == "" ? 0 : 1
+  name  = "maybe"
+}
+`})
+	g := graphOf(t, dir, Options{})
+	var got []string
+	for _, l := range g.Listeners {
+		got = append(got, l.Address+"="+l.Port.String()+"@"+l.LoadBalancer.Node.Address)
+	}
+	if strings.Join(got, " ") != `aws_lb_listener.l["a"]=80@aws_lb.web[0] aws_lb_listener.l["b"]=8080@aws_lb.web[0]` {
+		t.Errorf("listeners: %v", got)
+	}
+	if len(g.LoadBalancers) != 2 || len(g.NotAnalysed) != 1 || g.NotAnalysed[0].Address != "aws_lb.maybe" {
+		t.Errorf("load balancers %d, not analysed %+v", len(g.LoadBalancers), g.NotAnalysed)
+	}
+}
+
+// Syntax errors are diagnostics with file, line and column.
+func TestSyntaxErrors(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf":        "resource \"aws_lb\" \"x\" {\n  name = \n}\n",
+		"other.tf":       "resource \"aws_lb\" {\n}\n",
+		"modules/m/x.tf": "ok = 1\n",
+	})
+	_, err := Load(dir, Options{})
+	var d *Diagnostics
+	if !errors.As(err, &d) {
+		t.Fatalf("err = %v", err)
+	}
+	lines := d.Lines()
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], filepath.Join(dir, "main.tf")+":2:10: Invalid expression") || !strings.HasPrefix(lines[1], filepath.Join(dir, "other.tf")+":1:19: ") {
+		t.Errorf("diagnostics: %q", lines)
+	}
+}
+
+func TestSuppressionComments(t *testing.T) {
+	dir := write(t, map[string]string{"main.tf": `
+# lbguard:ignore LBG101,lbg102 reason one
+resource "aws_lb" "a" {
+  name = "a" # lbguard:ignore LBG209 reason two
+}
+
+// lbguard:ignore LBG108
+module "m" {
+  source = "./m"
+}
+
+# lbguard:ignore LBG201 floating
+
+resource "aws_lb" "b" {
+}
+`, "m/main.tf": "resource \"aws_lb\" \"x\" {\n  # lbguard:ignore LBG102 in a module\n}\n"})
+	s, err := Load(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, sp := range s.Suppressions {
+		got = append(got, strings.Join(sp.Rules, ",")+"|"+sp.Reason+"|"+sp.Target+"|"+formatBool(sp.Module)+"|"+sp.Location.File)
+	}
+	want := []string{ // by file, then line
+		"LBG102|in a module|module.m.aws_lb.x|false|m/main.tf",
+		"LBG101,LBG102|reason one|aws_lb.a|false|main.tf",
+		"LBG209|reason two|aws_lb.a|false|main.tf",
+		"LBG108||module.m|true|main.tf",
+		"LBG201|floating||false|main.tf",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("suppressions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func formatBool(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
