@@ -119,3 +119,45 @@ func locateRules(g *plan.Graph, sg *plan.SecurityGroup, rules []*plan.SGRule) *p
 	}
 	return sg.Location
 }
+
+// openGroup is a group open to the internet (0.0.0.0/0 or ::/0), with the
+// load balancers of known scheme that use it and its open rules.
+type openGroup struct {
+	*groupUse
+	lbs     []*plan.LoadBalancer
+	open    []*plan.SGRule
+	sources []string // the open CIDR of each open rule
+}
+
+// worldOpenGroups lists the groups of the kept load balancers that have
+// rules open to the internet, recording notes for groups whose rules or
+// scheme are not known (then the rule cannot decide about them).
+func worldOpenGroups(p *Pass, keep func(*plan.LoadBalancer) bool) []openGroup {
+	noteExternalGroups(p, keep)
+	var out []openGroup
+	for _, u := range groupsInUse(p.Graph, keep) {
+		u.noteUnknownRules(p) // the rules that are known still count
+		open, sources, unknown := worldOpenIngress(u.group)
+		if len(open) == 0 && len(unknown) == 0 {
+			continue
+		}
+		og := openGroup{groupUse: u, open: open, sources: sources}
+		for _, lb := range u.lbs {
+			if !schemeKnown(lb) {
+				p.Unresolved(u.group.Address, "whether "+lb.Address+" is internal is known only after apply, so lbguard cannot judge the rules of its group that are open to the internet", u.lbAddrs()...)
+				continue
+			}
+			og.lbs = append(og.lbs, lb)
+		}
+		if len(og.lbs) == 0 {
+			continue
+		}
+		for _, n := range unknown {
+			p.Unresolved(u.group.Address, n, u.lbAddrs()...)
+		}
+		if len(open) > 0 {
+			out = append(out, og)
+		}
+	}
+	return out
+}

@@ -14,62 +14,41 @@ var lbOpenBeyondListeners = Check{
 }
 
 func runLBOpenBeyondListeners(p *Pass) error {
-	keep := func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(true) }
-	noteExternalGroups(p, keep)
-	for _, u := range groupsInUse(p.Graph, keep) {
-		u.noteUnknownRules(p) // the rules that are known still count
-		open, sources, unknown := worldOpenIngress(u.group)
-		if len(open) == 0 && len(unknown) == 0 {
-			continue
-		}
-		var public []*plan.LoadBalancer
-		for _, lb := range u.lbs {
-			if !schemeKnown(lb) {
-				p.Unresolved(u.group.Address, "whether "+lb.Address+" is internal is known only after apply, so lbguard cannot tell whether its group's rules open to the internet are too broad", u.lbAddrs()...)
-				continue
-			}
-			public = append(public, lb)
-		}
-		if len(public) == 0 {
-			continue
-		}
-		for _, n := range unknown {
-			p.Unresolved(u.group.Address, n, u.lbAddrs()...)
-		}
-		used, listenersKnown := listenerPorts(public)
+	for _, og := range worldOpenGroups(p, func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(true) }) {
+		used, listenersKnown := listenerPorts(og.lbs)
 		var beyond, related []string
 		var offending []*plan.SGRule
-		for i, r := range open {
+		for i, r := range og.open {
 			switch withinListeners(r, used) {
 			case yes:
 				continue
 			case maybe:
-				p.Unresolved(u.group.Address, ruleName(r)+" opens "+describeRule(r)+" to the internet, and its ports are known only after apply", u.lbAddrs()...)
+				p.Unresolved(og.group.Address, ruleName(r)+" opens "+describeRule(r)+" to the internet, and its ports are known only after apply", og.lbAddrs()...)
 				continue
 			}
 			if !listenersKnown {
-				p.Unresolved(u.group.Address, "the port or protocol of a listener is known only after apply, so lbguard cannot tell whether "+ruleName(r)+" is needed", u.lbAddrs()...)
+				p.Unresolved(og.group.Address, "the port or protocol of a listener is known only after apply, so lbguard cannot tell whether "+ruleName(r)+" is needed", og.lbAddrs()...)
 				continue
 			}
-			beyond = append(beyond, describeOpen(r, sources[i]))
-			offending = append(offending, r)
+			beyond = append(beyond, describeOpen(r, og.sources[i]))
 			related = append(related, ruleAddrs([]*plan.SGRule{r})...)
+			offending = append(offending, r)
 		}
 		if len(beyond) == 0 {
 			continue
 		}
 		var lbs []string
-		for _, lb := range public {
+		for _, lb := range og.lbs {
 			lbs = append(lbs, lb.Address)
 		}
 		p.Report(Finding{
-			Address: u.group.Address,
-			Message: "security group " + u.group.Address + " of internet-facing " + joinAnd(lbs) + " (listening on " + describePorts(used) +
+			Address: og.group.Address,
+			Message: "security group " + og.group.Address + " of internet-facing " + joinAnd(lbs) + " (listening on " + describePorts(used) +
 				") is open to the internet beyond its listeners: " + joinSemi(beyond),
-			Related:       append(related, u.lbAddrs()...),
-			Location:      locateRules(p.Graph, u.group, offending),
+			Related:       append(related, og.lbAddrs()...),
+			Location:      locateRules(p.Graph, og.group, offending),
 			Facts:         beyond,
-			LoadBalancers: u.lbAddrs(),
+			LoadBalancers: og.lbAddrs(),
 		})
 	}
 	return nil

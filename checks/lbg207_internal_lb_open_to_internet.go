@@ -14,42 +14,21 @@ var internalLBOpenToInternet = Check{
 }
 
 func runInternalLBOpenToInternet(p *Pass) error {
-	keep := func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(false) }
-	noteExternalGroups(p, keep)
-	for _, u := range groupsInUse(p.Graph, keep) {
-		u.noteUnknownRules(p) // the rules that are known still count
-		open, sources, unknown := worldOpenIngress(u.group)
-		if len(open) == 0 && len(unknown) == 0 {
-			continue
-		}
-		var internal []string
-		for _, lb := range u.lbs {
-			if !schemeKnown(lb) {
-				p.Unresolved(u.group.Address, "whether "+lb.Address+" is internal is known only after apply", u.lbAddrs()...)
-				continue
-			}
+	for _, og := range worldOpenGroups(p, func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(false) }) {
+		var internal, what []string
+		for _, lb := range og.lbs {
 			internal = append(internal, lb.Address)
 		}
-		if len(internal) == 0 {
-			continue
-		}
-		for _, n := range unknown {
-			p.Unresolved(u.group.Address, n, u.lbAddrs()...)
-		}
-		if len(open) == 0 {
-			continue
-		}
-		var what []string
-		for i, r := range open {
-			what = append(what, describeOpen(r, sources[i]))
+		for i, r := range og.open {
+			what = append(what, describeOpen(r, og.sources[i]))
 		}
 		p.Report(Finding{
-			Address:       u.group.Address,
-			Message:       "security group " + u.group.Address + " of internal " + joinAnd(internal) + " allows inbound traffic from anywhere: " + joinSemi(what),
-			Related:       append(ruleAddrs(open), u.lbAddrs()...),
-			Location:      locateRules(p.Graph, u.group, open),
+			Address:       og.group.Address,
+			Message:       "security group " + og.group.Address + " of internal " + joinAnd(internal) + " allows inbound traffic from anywhere: " + joinSemi(what),
+			Related:       append(ruleAddrs(og.open), og.lbAddrs()...),
+			Location:      locateRules(p.Graph, og.group, og.open),
 			Facts:         what,
-			LoadBalancers: u.lbAddrs(),
+			LoadBalancers: og.lbAddrs(),
 		})
 	}
 	return nil

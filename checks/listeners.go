@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -90,19 +89,6 @@ func redirectPort(r *plan.Redirect, l *plan.Listener) (int, bool) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(r.Port.V))
 	return n, err == nil
-}
-
-// describeRedirect renders a redirect's target for messages.
-func describeRedirect(r *plan.Redirect, l *plan.Listener) string {
-	proto, _ := r.TargetProtocol(l.Protocol)
-	s := "to " + proto
-	if port, ok := redirectPort(r, l); ok {
-		s += fmt.Sprintf(" on port %d", port)
-		if r.Port.V == plan.KeepPort {
-			s += " (#{port} keeps the request's port)"
-		}
-	}
-	return s
 }
 
 // unlinkedRuleNames lists rules that could belong to the listener.

@@ -44,28 +44,20 @@ func transports(proto plan.Value[string]) (out []string, ok bool) {
 
 // coversPort reports whether a rule lets proto traffic through on port.
 func coversPort(r *plan.SGRule, proto string, port int) tri {
-	if !r.Protocol.Known {
-		return maybe
-	}
-	switch r.Protocol.V {
-	case plan.ProtoAll:
-		return yes
-	case proto:
-	default:
-		return no
-	}
-	if !r.FromPort.Known || !r.ToPort.Known {
-		return maybe
-	}
-	if r.FromPort.V <= port && port <= r.ToPort.V {
-		return yes
-	}
-	return no
+	return coversRange(r, proto, func(from, to int) bool { return from <= port && port <= to })
 }
 
 // coversICMP reports whether a rule lets ICMP type/code through. For ICMP
 // rules from_port is the type and to_port the code (-1: all).
 func coversICMP(r *plan.SGRule, proto string, typ, code int) tri {
+	return coversRange(r, proto, func(from, to int) bool {
+		return (from == typ || from == -1) && (to == code || to == -1)
+	})
+}
+
+// coversRange reports whether a rule is for proto (or all protocols) and
+// its from_port/to_port pass the test.
+func coversRange(r *plan.SGRule, proto string, test func(from, to int) bool) tri {
 	if !r.Protocol.Known {
 		return maybe
 	}
@@ -79,10 +71,7 @@ func coversICMP(r *plan.SGRule, proto string, typ, code int) tri {
 	if !r.FromPort.Known || !r.ToPort.Known {
 		return maybe
 	}
-	if (r.FromPort.V == typ || r.FromPort.V == -1) && (r.ToPort.V == code || r.ToPort.V == -1) {
-		return yes
-	}
-	return no
+	return boolTri(test(r.FromPort.V, r.ToPort.V))
 }
 
 // describeRule renders what a rule allows: "tcp 22", "tcp 0-65535",
@@ -440,9 +429,8 @@ func vpcNets(vpcs ...*plan.VPC) []netip.Prefix {
 // forwarded is a target group a load balancer forwards to, with the
 // listeners (and rules) that do.
 type forwarded struct {
-	tg      *plan.TargetGroup
-	via     []string
-	unknown []string // forward actions whose groups cannot be told
+	tg  *plan.TargetGroup
+	via []string
 }
 
 // forwardedGroups lists the target groups each listener of the load

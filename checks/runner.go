@@ -3,7 +3,6 @@ package checks
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/lbguard/lbguard/plan"
 )
@@ -107,14 +106,4 @@ func uniqueSorted(list []string, drop string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// ByID returns the check with an ID (any case).
-func ByID(list []Check, id string) (Check, bool) {
-	for _, c := range list {
-		if strings.EqualFold(c.ID, id) {
-			return c, true
-		}
-	}
-	return Check{}, false
 }

@@ -118,39 +118,22 @@ func (g *Graph) Locate(address string) *Location {
 // Nodes returns every resource node of the graph.
 func (g *Graph) Nodes() []Node {
 	var out []Node
-	add := func(n ...Node) { out = append(out, n...) }
-	for _, x := range g.LoadBalancers {
-		add(x)
-	}
-	for _, x := range g.Listeners {
-		add(x)
-	}
-	for _, x := range g.ListenerRules {
-		add(x)
-	}
-	for _, x := range g.TargetGroups {
-		add(x)
-	}
-	for _, x := range g.SecurityGroups {
-		add(x)
-	}
-	for _, x := range g.Subnets {
-		add(x)
-	}
-	for _, x := range g.VPCs {
-		add(x)
-	}
-	for _, x := range g.Instances {
-		add(x)
-	}
-	for _, x := range g.LaunchTemplates {
-		add(x)
-	}
-	for _, x := range g.AutoScaling {
-		add(x)
-	}
-	for _, x := range g.ECSServices {
-		add(x)
+	out = appendNodes(out, g.LoadBalancers)
+	out = appendNodes(out, g.Listeners)
+	out = appendNodes(out, g.ListenerRules)
+	out = appendNodes(out, g.TargetGroups)
+	out = appendNodes(out, g.SecurityGroups)
+	out = appendNodes(out, g.Subnets)
+	out = appendNodes(out, g.VPCs)
+	out = appendNodes(out, g.Instances)
+	out = appendNodes(out, g.LaunchTemplates)
+	out = appendNodes(out, g.AutoScaling)
+	return appendNodes(out, g.ECSServices)
+}
+
+func appendNodes[T Node](out []Node, list []T) []Node {
+	for _, n := range list {
+		out = append(out, n)
 	}
 	return out
 }
