@@ -156,9 +156,11 @@ func decodeParts(r io.Reader) (*Parts, error) {
 
 // Build builds the graph of plan parts.
 func Build(parts *Parts, opts Options) (*plan.Graph, error) {
+	r := newResolver(parts.Config, parts.Variables, opts.Locals)
+	r.instRefs = opts.InstanceRefs
 	b := &builder{
 		parts:     parts,
-		r:         newResolver(parts.Config, parts.Variables, opts.Locals),
+		r:         r,
 		byID:      map[string][]any{},
 		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{

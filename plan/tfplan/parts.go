@@ -48,6 +48,14 @@ type Options struct {
 	Locals LocalSource
 	// Kind and Path describe the input for Graph.Source.
 	Kind, Path string
+	// InstanceRefs, when set, gives the references of one resource
+	// instance's argument where they are more precise than the
+	// configuration's: the sources evaluated a computed index
+	// (aws_lb_target_group.main[lookup(var.l, "tg", count.index)] is
+	// aws_lb_target_group.main[1] for instance [1]). Only for parts
+	// evaluated from the sources themselves: a plan's instances may have
+	// been planned with other inputs.
+	InstanceRefs func(addr string, e *tfjson.Expression) ([]string, bool)
 }
 
 // Modelled reports whether lbguard reads the values of a resource type.

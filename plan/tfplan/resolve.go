@@ -37,6 +37,8 @@ type resolver struct {
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
 	locals  LocalSource
+	// instRefs are the sources' per-instance references (Options.InstanceRefs).
+	instRefs func(addr string, e *tfjson.Expression) ([]string, bool)
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]source
@@ -147,12 +149,13 @@ type origin struct {
 	keys []instKey
 	key  instKey
 	who  string // the referring address, for messages
+	inst string // the resource instance whose own arguments these are
 }
 
 // originOf returns the origin of a resource instance's own arguments.
 func (r *resolver) originOf(in *inst) (origin, *tfjson.ConfigResource) {
 	mc, res := r.configFor(in)
-	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr}, res
+	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr, inst: in.addr}, res
 }
 
 // source is one thing a reference leads to: a resource instance (and the
@@ -181,7 +184,13 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 	if e == nil || e.ExpressionData == nil {
 		return nil
 	}
-	if len(e.References) == 0 {
+	refs := e.References
+	if o.inst != "" && r.instRefs != nil {
+		if own, ok := r.instRefs(o.inst, e); ok {
+			refs = own
+		}
+	}
+	if len(refs) == 0 {
 		if e.ConstantValue == tfjson.UnknownConstantValue {
 			return []source{{reason: "the value is computed by an expression lbguard cannot evaluate"}}
 		}
@@ -194,13 +203,13 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 	if ss, ok := r.memo[mk]; ok {
 		return append([]source(nil), ss...)
 	}
-	ss := r.resolveRefs(o, e, depth)
+	ss := r.resolveRefs(o, refs, depth)
 	r.memo[mk] = ss
 	return append([]source(nil), ss...)
 }
 
-func (r *resolver) resolveRefs(o origin, e *tfjson.Expression, depth int) []source {
-	refs, context := parseRefs(e.References)
+func (r *resolver) resolveRefs(o origin, references []string, depth int) []source {
+	refs, context := parseRefs(references)
 	if len(refs) == 0 {
 		return []source{{reason: "the value comes from " + strings.Join(context, ", ")}}
 	}

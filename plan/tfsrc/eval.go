@@ -499,6 +499,12 @@ type treeAttr struct {
 	expr hcl.Expression
 	val  cty.Value
 	rng  hcl.Range
+	// keyed are references whose index the evaluation could compute
+	// (aws_lb_target_group.main[lookup(var.x, "tg", count.index)] is
+	// aws_lb_target_group.main[1]), rendered with that key; they stand
+	// for the unindexed references in replaced
+	keyed    []string
+	replaced map[string]bool
 	// inside a dynamic block: iterator names whose references are not
 	// resources, and the for_each references that stand for them
 	iterators map[string]bool
@@ -559,7 +565,9 @@ func (mi *modInst) evalBody(body hcl.Body, resType string, path []string, it ite
 		if top && metaArgs[name] {
 			continue
 		}
-		t.attrs[name] = inDynamic(&treeAttr{expr: a.Expr, val: mi.eval(a.Expr, it), rng: a.NameRange})
+		ta := &treeAttr{expr: a.Expr, val: mi.eval(a.Expr, it), rng: a.NameRange}
+		ta.keyed, ta.replaced = mi.keyedRefs(a.Expr, it)
+		t.attrs[name] = inDynamic(ta)
 	}
 	for _, blk := range sb.Blocks {
 		switch {
@@ -651,4 +659,77 @@ func (t *tree) objectWith(extra map[string]bool) cty.Value {
 		vals[typ] = cty.TupleVal(items)
 	}
 	return cty.ObjectVal(vals)
+}
+
+// keyedRefs evaluates the index of each reference to a resource, data
+// source or module call whose key is computed, and renders the reference
+// with that key; plan JSON can only list such a reference without its
+// key. The unindexed reference, and the references the key was computed
+// from, are replaced when every use of them in the expression is one
+// that was evaluated.
+func (mi *modInst) keyedRefs(e hcl.Expression, it iter) ([]string, map[string]bool) {
+	se, ok := e.(hclsyntax.Expression)
+	if !ok {
+		return nil, nil
+	}
+	var keyed []string
+	consumed := map[string]int{} // reference -> uses the keyed references stand for
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		x, ok := n.(*hclsyntax.IndexExpr)
+		if !ok {
+			return nil
+		}
+		st, ok := x.Collection.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || len(st.Traversal) < 2 || !referenceable(st.Traversal.RootName(), it) {
+			return nil
+		}
+		k, _ := mi.eval(x.Key, it).UnmarkDeep()
+		if !k.IsKnown() || k.IsNull() {
+			return nil
+		}
+		switch k.Type() {
+		case cty.String:
+		case cty.Number:
+			bf := k.AsBigFloat()
+			if !bf.IsInt() {
+				return nil
+			}
+			i, _ := bf.Int64()
+			k = cty.NumberIntVal(i)
+		default:
+			return nil
+		}
+		tr := append(append(hcl.Traversal{}, st.Traversal...), hcl.TraverseIndex{Key: k})
+		keyed = append(keyed, renderTraversal(tr))
+		consumed[renderTraversal(st.Traversal)]++
+		for _, v := range x.Key.Variables() {
+			consumed[renderTraversal(v)]++
+		}
+		return nil
+	})
+	if len(keyed) == 0 {
+		return nil, nil
+	}
+	uses := map[string]int{}
+	for _, tr := range e.Variables() {
+		uses[renderTraversal(tr)]++
+	}
+	replaced := map[string]bool{}
+	for r, n := range consumed {
+		if uses[r] == n {
+			replaced[r] = true
+		}
+	}
+	return keyed, replaced
+}
+
+// referenceable reports whether a reference's root names a resource, a
+// data source or a module call: what has instances to pick from.
+func referenceable(root string, it iter) bool {
+	switch root {
+	case "var", "local", "count", "each", "path", "terraform", "self":
+		return false
+	}
+	_, iterator := it.dynamics[root]
+	return !iterator
 }

@@ -34,6 +34,7 @@ type Sources struct {
 	skipped      []plan.Skipped
 	locs         map[string]*resLoc
 	locals       map[string]map[string]*tfjson.Expression
+	instRefs     map[string]map[*tfjson.Expression][]string
 }
 
 // Load reads the root module in dir and the local modules it calls, and
@@ -73,7 +74,8 @@ func Load(dir string, opts Options) (*Sources, error) {
 	rootInst := ev.newInst(root, "", "", inputs)
 
 	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
-	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs}
+	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
+		instRefs: map[string]map[*tfjson.Expression][]string{}}
 	rootCfg := sy.moduleInst(rootInst)
 	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
 	for name, val := range inputs {
@@ -83,7 +85,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 		}
 		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
 	}
-	s.parts, s.skipped = sy.parts, sy.skipped
+	s.parts, s.skipped, s.instRefs = sy.parts, sy.skipped, sy.instRefs
 	for _, m := range ps.seen {
 		s.Suppressions = append(s.Suppressions, suppressions(m)...)
 		s.locals[m.cfgPath] = localExprs(m)
@@ -136,10 +138,17 @@ func (s *Sources) Local(modulePath, name string) (*tfjson.Expression, bool) {
 	return e, ok
 }
 
+// instanceRefs implements tfplan.Options.InstanceRefs for the sources'
+// own parts.
+func (s *Sources) instanceRefs(addr string, e *tfjson.Expression) ([]string, bool) {
+	refs, ok := s.instRefs[addr][e]
+	return refs, ok
+}
+
 // Graph builds the graph of the sources themselves (source mode), with
 // locations and suppression comments.
 func (s *Sources) Graph() (*plan.Graph, error) {
-	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Kind: "source", Path: s.Dir})
+	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Kind: "source", Path: s.Dir, InstanceRefs: s.instanceRefs})
 	if err != nil {
 		return nil, err
 	}

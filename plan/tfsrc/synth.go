@@ -1,6 +1,7 @@
 package tfsrc
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ type synth struct {
 	configs map[string]*tfjson.ConfigModule
 	locs    map[string]*resLoc
 	skipped []plan.Skipped
+	// instRefs are the references of instances' arguments where they
+	// differ from the configuration's (tfplan.Options.InstanceRefs).
+	instRefs map[string]map[*tfjson.Expression][]string
 }
 
 func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
@@ -41,6 +45,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 	for _, r := range mi.m.resources {
 		ri := mi.resource(r.local())
 		var sample *tree
+		var insts []instTree
 		if ri.known {
 			for _, k := range ri.keys {
 				t := mi.instTree(ri, k)
@@ -51,6 +56,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 					sample = t
 				}
 				s.change(mi, r, k, t)
+				insts = append(insts, instTree{joinAddr(mi.addr, r.local()+k.String()), t})
 			}
 		} else if tfplan.Modelled(r.typ) && !r.data {
 			what := "count"
@@ -61,6 +67,11 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 				Reason: what + " is known only after apply: lbguard cannot tell which instances exist"})
 		}
 		if !first {
+			for _, cr := range cfg.Resources {
+				if cr.Address == r.local() {
+					s.instanceRefs(insts, cr.Expressions, attrBlocks[r.typ])
+				}
+			}
 			continue
 		}
 		if sample == nil {
@@ -78,6 +89,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 			cr.ForEachExpression = exprOf(&treeAttr{expr: r.forEach, val: mi.eval(r.forEach, iter{})})
 		}
 		cfg.Resources = append(cfg.Resources, cr)
+		s.instanceRefs(insts, cr.Expressions, attrBlocks[r.typ])
 		s.locations(mi.m, r, sample)
 	}
 	names := make([]string, 0, len(mi.m.calls))
@@ -123,6 +135,75 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 		}
 	}
 	return cfg
+}
+
+// instTree is one evaluated resource instance.
+type instTree struct {
+	addr string
+	t    *tree
+}
+
+// instanceRefs records, for each instance, the arguments whose references
+// differ from the configuration's, which is made from the first instance:
+// an index computed from count.index or each.key leads elsewhere in each.
+func (s *synth) instanceRefs(insts []instTree, exprs map[string]*tfjson.Expression, asAttr map[string]bool) {
+	for _, in := range insts {
+		s.treeRefsOf(in.addr, in.t, exprs, asAttr)
+	}
+}
+
+func (s *synth) treeRefsOf(addr string, t *tree, exprs map[string]*tfjson.Expression, asAttr map[string]bool) {
+	for name, a := range t.attrs {
+		if a.expr != nil {
+			s.override(addr, exprs[name], attrRefs(a))
+		}
+	}
+	for typ, tb := range t.blocks {
+		e := exprs[typ]
+		switch {
+		case e == nil || e.ExpressionData == nil:
+		case asAttr[typ]:
+			var refs []string
+			for _, item := range tb.items {
+				refs = append(refs, treeRefs(item)...)
+			}
+			s.override(addr, e, uniqueStrings(refs))
+		case len(e.NestedBlocks) != len(tb.items):
+			// Blocks that do not line up with the configuration's: their
+			// references, for this instance, are not known.
+			for _, nb := range e.NestedBlocks {
+				s.unknownRefs(addr, nb)
+			}
+		default:
+			for i, item := range tb.items {
+				s.treeRefsOf(addr, item, e.NestedBlocks[i], nil)
+			}
+		}
+	}
+}
+
+func (s *synth) override(addr string, e *tfjson.Expression, refs []string) {
+	if e == nil || e.ExpressionData == nil || slices.Equal(refs, e.References) {
+		return
+	}
+	if s.instRefs[addr] == nil {
+		s.instRefs[addr] = map[*tfjson.Expression][]string{}
+	}
+	s.instRefs[addr][e] = refs
+}
+
+func (s *synth) unknownRefs(addr string, exprs map[string]*tfjson.Expression) {
+	for _, e := range exprs {
+		if e == nil || e.ExpressionData == nil {
+			continue
+		}
+		if len(e.References) > 0 {
+			s.override(addr, e, []string{})
+		}
+		for _, nb := range e.NestedBlocks {
+			s.unknownRefs(addr, nb)
+		}
+	}
 }
 
 // staticConfig is the configuration of a module that has no instance
@@ -243,11 +324,14 @@ func attrRefs(a *treeAttr) []string {
 		if a.iterators[tr.RootName()] {
 			continue
 		}
-		out = append(out, renderTraversal(tr))
+		if r := renderTraversal(tr); !a.replaced[r] {
+			out = append(out, r)
+		}
 	}
 	for _, tr := range a.extra {
 		out = append(out, renderTraversal(tr))
 	}
+	out = append(out, a.keyed...)
 	return uniqueStrings(out)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -266,6 +267,110 @@ resource "aws_lb" "maybe" {
 	}
 	if len(g.LoadBalancers) != 2 || len(g.NotAnalysed) != 1 || g.NotAnalysed[0].Address != "aws_lb.maybe" {
 		t.Errorf("load balancers %d, not analysed %+v", len(g.LoadBalancers), g.NotAnalysed)
+	}
+}
+
+// An index computed from count.index or each.value (the pattern of the
+// registry's ALB module: aws_lb_target_group.main[lookup(l,
+// "target_group_index", count.index)]) is evaluated for each instance,
+// in a module with count too; a plan's configuration can only name the
+// whole resource. An index that cannot be evaluated links nothing.
+func TestComputedIndexes(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `
+module "alb" {
+  count  = 2
+  source = "./alb"
+  first  = count.index
+}
+`,
+		"alb/main.tf": `
+variable "first" {}
+
+variable "listeners" {
+  default = [
+    { port = 80, target_group_index = 2 },
+    { port = 8080 },
+  ]
+}
+
+resource "aws_lb" "this" {
+  name = "lb-${var.first}"
+}
+
+resource "aws_lb_target_group" "main" {
+  count    = 3
+  name     = "tg-${count.index}"
+  port     = 80
+  protocol = "HTTP"
+}
+
+resource "aws_lb_listener" "l" {
+  count             = length(var.listeners)
+  load_balancer_arn = aws_lb.this.arn
+  port              = var.listeners[count.index].port
+  protocol          = "HTTP"
+
+  dynamic "default_action" {
+    for_each = [var.listeners[count.index]]
+    content {
+      type             = "forward"
+      target_group_arn = aws_lb_target_group.main[lookup(default_action.value, "target_group_index", count.index)].arn
+    }
+  }
+}
+
+resource "aws_lb_listener_rule" "r" {
+  listener_arn = aws_lb_listener.l[var.first].arn
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.main[aws_lb.this.id == "" ? 0 : 1].arn
+  }
+
+  condition {
+    path_pattern {
+      values = ["/x"]
+    }
+  }
+}
+`})
+	g := graphOf(t, dir, Options{})
+	var got []string
+	for _, l := range g.Listeners {
+		for _, a := range l.DefaultActions.List {
+			for _, tg := range a.TargetGroups.Links {
+				to := tg.Reason
+				if tg.Resolved() {
+					to = tg.Node.Address
+				}
+				got = append(got, l.Address+" -> "+to)
+			}
+		}
+		for _, r := range l.Rules {
+			got = append(got, l.Address+" <- "+r.Address)
+		}
+	}
+	want := []string{
+		"module.alb[0].aws_lb_listener.l[0] -> module.alb[0].aws_lb_target_group.main[2]",
+		"module.alb[0].aws_lb_listener.l[0] <- module.alb[0].aws_lb_listener_rule.r",
+		"module.alb[0].aws_lb_listener.l[1] -> module.alb[0].aws_lb_target_group.main[1]",
+		"module.alb[1].aws_lb_listener.l[0] -> module.alb[1].aws_lb_target_group.main[2]",
+		"module.alb[1].aws_lb_listener.l[1] -> module.alb[1].aws_lb_target_group.main[1]",
+		"module.alb[1].aws_lb_listener.l[1] <- module.alb[1].aws_lb_listener_rule.r",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("links (-want +got):\n%s", diff)
+	}
+	// The rule's index depends on an ID known only after apply.
+	for _, r := range g.ListenerRules {
+		for _, a := range r.Actions.List {
+			for _, tg := range a.TargetGroups.Links {
+				if tg.Resolved() {
+					t.Errorf("%s links to %s, from an index known only after apply", r.Address, tg.Node.Address)
+				}
+			}
+		}
 	}
 }
 
