@@ -68,6 +68,11 @@ func (b *builder) ctx(in *inst) *resCtx {
 	// so an attribute it does not show is unknown, never a default.
 	if res != nil && in.mode != tfjson.DataResourceMode {
 		c.body = cfgBody{exprs: res.Expressions, complete: true}
+		if b.instCfg != nil {
+			if own, ok := b.instCfg(in.addr); ok {
+				c.body.exprs = own
+			}
+		}
 	}
 	return c
 }
@@ -240,7 +245,18 @@ func (b *builder) targetsOf(ss []source, depth int) []target {
 		case s.isValue:
 			ids, _ := knownIDs(s.value, nil)
 			if s.value != nil && ids == nil {
-				if _, isList := s.value.([]any); !isList {
+				switch s.value.(type) {
+				case []any:
+				case bool:
+					// A conditional's condition: which branch is taken is
+					// not recorded in a plan's configuration.
+					via := fmt.Sprintf("%s (%v)", s.via, s.value)
+					if s.sensitive {
+						via = s.via // a sensitive value is never shown
+					}
+					out = append(out, target{reason: "the value depends on " + via + " through an expression lbguard cannot evaluate from a plan's configuration"})
+					continue
+				default:
 					out = append(out, target{reason: fmt.Sprintf("%s is not an ID", s.via)})
 					continue
 				}

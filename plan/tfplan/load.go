@@ -156,11 +156,10 @@ func decodeParts(r io.Reader) (*Parts, error) {
 
 // Build builds the graph of plan parts.
 func Build(parts *Parts, opts Options) (*plan.Graph, error) {
-	r := newResolver(parts.Config, parts.Variables, opts.Locals)
-	r.instRefs = opts.InstanceRefs
 	b := &builder{
 		parts:     parts,
-		r:         r,
+		r:         newResolver(parts.Config, parts.Variables, opts.Locals),
+		instCfg:   opts.InstanceConfig,
 		byID:      map[string][]any{},
 		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{
@@ -188,6 +187,8 @@ type builder struct {
 	// following holds the resource attributes being followed, to stop at
 	// reference cycles.
 	following map[string]bool
+	// instCfg is Options.InstanceConfig.
+	instCfg func(addr string) (map[string]*tfjson.Expression, bool)
 
 	// per-node state needed between passes
 	listenerProtocolUnset map[*plan.Listener]bool

@@ -345,3 +345,38 @@ func TestSecurityGroupRuleMerge(t *testing.T) {
 		t.Errorf("rules after apply:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// var.create ? [aws_security_group.a.id] : [] records both references: a
+// plan does not say which branch is taken, so the groups stay unknown and
+// the reason names the condition (never its value when it is sensitive).
+func TestConditionalIsNotAGuess(t *testing.T) {
+	root := map[string]any{
+		"variables": map[string]any{"create": map[string]any{}, "secret": map[string]any{"sensitive": true}},
+		"resources": []any{
+			cfgResource("aws_security_group.a", map[string]any{}),
+			cfgResource("aws_lb.open", map[string]any{"security_groups": refs("var.create", "aws_security_group.a.id", "aws_security_group.a")}),
+			cfgResource("aws_lb.hidden", map[string]any{"security_groups": refs("var.secret", "aws_security_group.a.id", "aws_security_group.a")}),
+		},
+	}
+	g := load(t, []change{
+		{addr: "aws_security_group.a", typ: "aws_security_group", name: "a", after: map[string]any{"ingress": []any{}, "egress": []any{}}, unknown: map[string]any{"id": true, "arn": true}},
+		{addr: "aws_lb.hidden", typ: "aws_lb", name: "hidden", after: map[string]any{}, unknown: map[string]any{"security_groups": true, "arn": true}},
+		{addr: "aws_lb.open", typ: "aws_lb", name: "open", after: map[string]any{}, unknown: map[string]any{"security_groups": true, "arn": true}},
+	}, root, map[string]any{"variables": map[string]any{
+		"create": map[string]any{"value": true},
+		"secret": map[string]any{"value": false},
+	}})
+	want := map[string]string{
+		"aws_lb.open":   "the value depends on var.create (true) through an expression lbguard cannot evaluate from a plan's configuration",
+		"aws_lb.hidden": "the value depends on var.secret through an expression lbguard cannot evaluate from a plan's configuration",
+	}
+	for _, lb := range g.LoadBalancers {
+		if lb.SecurityGroups.Known() {
+			t.Errorf("%s: groups known: %+v", lb.Address, lb.SecurityGroups)
+			continue
+		}
+		if lb.SecurityGroups.Reason != want[lb.Address] {
+			t.Errorf("%s: reason %q, want %q", lb.Address, lb.SecurityGroups.Reason, want[lb.Address])
+		}
+	}
+}

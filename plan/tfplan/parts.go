@@ -30,12 +30,14 @@ type PriorResource struct {
 	Module string
 }
 
-// LocalSource is what the sources tell that plan JSON does not. Local gives the expression of a local value, which plan JSON does
-// not record: its references (rendered as Terraform renders them) and its
-// constant value. modulePath is the configuration path ("" for the root,
-// "module.a.module.b").
+// LocalSource is what the sources tell that plan JSON does not. Local gives
+// the expression of a local value, which plan JSON does not record: its
+// references (rendered as Terraform renders them) and its constant value.
+// modulePath is the configuration path ("" for the root,
+// "module.a.module.b"), moduleInstance the module instance the reference
+// is made in ("module.a[0]"), for sources that evaluated each instance.
 type LocalSource interface {
-	Local(modulePath, name string) (*tfjson.Expression, bool)
+	Local(modulePath, moduleInstance, name string) (*tfjson.Expression, bool)
 	// HasDynamic reports whether the resource at a configuration address
 	// writes a block type as a dynamic block, which plan JSON leaves out
 	// of its configuration.
@@ -48,14 +50,15 @@ type Options struct {
 	Locals LocalSource
 	// Kind and Path describe the input for Graph.Source.
 	Kind, Path string
-	// InstanceRefs, when set, gives the references of one resource
-	// instance's argument where they are more precise than the
-	// configuration's: the sources evaluated a computed index
-	// (aws_lb_target_group.main[lookup(var.l, "tg", count.index)] is
-	// aws_lb_target_group.main[1] for instance [1]). Only for parts
-	// evaluated from the sources themselves: a plan's instances may have
-	// been planned with other inputs.
-	InstanceRefs func(addr string, e *tfjson.Expression) ([]string, bool)
+	// InstanceConfig, when set, gives a resource instance's own
+	// configuration, more precise than its resource's: the sources
+	// evaluated, for that instance, an index computed from count.index or
+	// each.key (aws_lb_target_group.main[lookup(var.l, "tg", count.index)]
+	// is aws_lb_target_group.main[1] for instance [1]), the branch a
+	// conditional takes and the blocks a dynamic block writes. Only for
+	// parts evaluated from the sources themselves: a plan's instances may
+	// have been planned with other inputs.
+	InstanceConfig func(addr string) (map[string]*tfjson.Expression, bool)
 }
 
 // Modelled reports whether lbguard reads the values of a resource type.

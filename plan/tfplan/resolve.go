@@ -37,8 +37,6 @@ type resolver struct {
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
 	locals  LocalSource
-	// instRefs are the sources' per-instance references (Options.InstanceRefs).
-	instRefs func(addr string, e *tfjson.Expression) ([]string, bool)
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]source
@@ -149,13 +147,12 @@ type origin struct {
 	keys []instKey
 	key  instKey
 	who  string // the referring address, for messages
-	inst string // the resource instance whose own arguments these are
 }
 
 // originOf returns the origin of a resource instance's own arguments.
 func (r *resolver) originOf(in *inst) (origin, *tfjson.ConfigResource) {
 	mc, res := r.configFor(in)
-	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr, inst: in.addr}, res
+	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr}, res
 }
 
 // source is one thing a reference leads to: a resource instance (and the
@@ -184,13 +181,7 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 	if e == nil || e.ExpressionData == nil {
 		return nil
 	}
-	refs := e.References
-	if o.inst != "" && r.instRefs != nil {
-		if own, ok := r.instRefs(o.inst, e); ok {
-			refs = own
-		}
-	}
-	if len(refs) == 0 {
+	if len(e.References) == 0 {
 		if e.ConstantValue == tfjson.UnknownConstantValue {
 			return []source{{reason: "the value is computed by an expression lbguard cannot evaluate"}}
 		}
@@ -203,7 +194,7 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 	if ss, ok := r.memo[mk]; ok {
 		return append([]source(nil), ss...)
 	}
-	ss := r.resolveRefs(o, refs, depth)
+	ss := r.resolveRefs(o, e.References, depth)
 	r.memo[mk] = ss
 	return append([]source(nil), ss...)
 }
@@ -261,7 +252,7 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 
 	case refLocal:
 		if r.locals != nil && o.cfg != nil {
-			if e, ok := r.locals.Local(o.cfg.path, rf.name); ok {
+			if e, ok := r.locals.Local(o.cfg.path, o.mod, rf.name); ok {
 				// A local is evaluated where it is declared, for the
 				// instance that refers to it.
 				return withRest(r.resolveExpr(o, e, depth+1), rf)

@@ -2,6 +2,7 @@ package tfsrc
 
 import (
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -499,12 +500,7 @@ type treeAttr struct {
 	expr hcl.Expression
 	val  cty.Value
 	rng  hcl.Range
-	// keyed are references whose index the evaluation could compute
-	// (aws_lb_target_group.main[lookup(var.x, "tg", count.index)] is
-	// aws_lb_target_group.main[1]), rendered with that key; they stand
-	// for the unindexed references in replaced
-	keyed    []string
-	replaced map[string]bool
+	live live
 	// inside a dynamic block: iterator names whose references are not
 	// resources, and the for_each references that stand for them
 	iterators map[string]bool
@@ -566,7 +562,7 @@ func (mi *modInst) evalBody(body hcl.Body, resType string, path []string, it ite
 			continue
 		}
 		ta := &treeAttr{expr: a.Expr, val: mi.eval(a.Expr, it), rng: a.NameRange}
-		ta.keyed, ta.replaced = mi.keyedRefs(a.Expr, it)
+		ta.live = mi.liveRefs(a.Expr, it)
 		t.attrs[name] = inDynamic(ta)
 	}
 	for _, blk := range sb.Blocks {
@@ -661,66 +657,132 @@ func (t *tree) objectWith(extra map[string]bool) cty.Value {
 	return cty.ObjectVal(vals)
 }
 
-// keyedRefs evaluates the index of each reference to a resource, data
-// source or module call whose key is computed, and renders the reference
-// with that key; plan JSON can only list such a reference without its
-// key. The unindexed reference, and the references the key was computed
-// from, are replaced when every use of them in the expression is one
-// that was evaluated.
-func (mi *modInst) keyedRefs(e hcl.Expression, it iter) ([]string, map[string]bool) {
+// live is what the evaluation knows of an expression's references that a
+// plan's configuration cannot say.
+type live struct {
+	// keyed are references whose index the evaluation could compute
+	// (aws_lb_target_group.main[lookup(var.x, "tg", count.index)] is
+	// aws_lb_target_group.main[1]), rendered with that key
+	keyed []string
+	// drop counts the uses of references that do not count: those keyed
+	// stands for, and those in the condition and the branch not taken of
+	// a conditional whose condition is known
+	drop map[string]int
+	// undecided: a conditional whose condition is known only after apply
+	// chooses between references; which one is not known
+	undecided bool
+}
+
+// liveRefs narrows an expression's references with what the evaluation
+// knows. A reference to a resource, data source or module call whose
+// index is computed gets that index (the plain reference, and those the
+// index was computed from, are dropped). A conditional whose condition is
+// known keeps only the references of the branch taken: var.create ?
+// [aws_security_group.this[0].id] : [] refers to the group only when
+// var.create is true; one whose condition is not known leaves the
+// expression undecided, rather than meaning both branches.
+func (mi *modInst) liveRefs(e hcl.Expression, it iter) live {
 	se, ok := e.(hclsyntax.Expression)
 	if !ok {
-		return nil, nil
+		return live{}
 	}
-	var keyed []string
-	consumed := map[string]int{} // reference -> uses the keyed references stand for
-	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		x, ok := n.(*hclsyntax.IndexExpr)
-		if !ok {
-			return nil
+	var l live
+	l.drop = map[string]int{}
+	dropAll := func(x hclsyntax.Expression) {
+		for _, v := range x.Variables() {
+			l.drop[renderTraversal(v)]++
 		}
-		st, ok := x.Collection.(*hclsyntax.ScopeTraversalExpr)
-		if !ok || len(st.Traversal) < 2 || !referenceable(st.Traversal.RootName(), it) {
-			return nil
-		}
-		k, _ := mi.eval(x.Key, it).UnmarkDeep()
-		if !k.IsKnown() || k.IsNull() {
-			return nil
-		}
-		switch k.Type() {
-		case cty.String:
-		case cty.Number:
-			bf := k.AsBigFloat()
-			if !bf.IsInt() {
-				return nil
+	}
+	w := &liveWalker{}
+	w.enter = func(n hclsyntax.Node) {
+		switch x := n.(type) {
+		case *hclsyntax.ConditionalExpr:
+			c, _ := mi.eval(x.Condition, it).UnmarkDeep()
+			if !c.IsKnown() || c.IsNull() || c.Type() != cty.Bool {
+				l.undecided = l.undecided || refersToResources(x.TrueResult, it) || refersToResources(x.FalseResult, it)
+				return
 			}
-			i, _ := bf.Int64()
-			k = cty.NumberIntVal(i)
-		default:
-			return nil
+			untaken := x.FalseResult
+			if c.False() {
+				untaken = x.TrueResult
+			}
+			dropAll(x.Condition)
+			dropAll(untaken)
+			w.skip = append(w.skip, x.Condition, untaken)
+		case *hclsyntax.IndexExpr:
+			if r, ok := mi.keyedRef(x, it); ok {
+				l.keyed = append(l.keyed, r)
+				dropAll(x.Collection)
+				dropAll(x.Key)
+			}
 		}
-		tr := append(append(hcl.Traversal{}, st.Traversal...), hcl.TraverseIndex{Key: k})
-		keyed = append(keyed, renderTraversal(tr))
-		consumed[renderTraversal(st.Traversal)]++
-		for _, v := range x.Key.Variables() {
-			consumed[renderTraversal(v)]++
+	}
+	_ = hclsyntax.Walk(se, w)
+	return l
+}
+
+// refersToResources reports whether an expression refers to a resource,
+// a data source or a module call.
+func refersToResources(e hclsyntax.Expression, it iter) bool {
+	for _, v := range e.Variables() {
+		if len(v) > 1 && referenceable(v.RootName(), it) {
+			return true
 		}
+	}
+	return false
+}
+
+// liveWalker walks an expression, passing over the subtrees in skip.
+// (A list, not a map: some nodes, like hclsyntax.ChildScope, cannot be
+// map keys; the expressions in skip are pointers, safe to compare.)
+type liveWalker struct {
+	enter func(hclsyntax.Node)
+	skip  []hclsyntax.Node
+	depth int // > 0 inside a skipped subtree
+}
+
+func (w *liveWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
+	if w.depth > 0 || slices.Contains(w.skip, n) {
+		w.depth++
 		return nil
-	})
-	if len(keyed) == 0 {
-		return nil, nil
 	}
-	uses := map[string]int{}
-	for _, tr := range e.Variables() {
-		uses[renderTraversal(tr)]++
+	w.enter(n)
+	return nil
+}
+
+func (w *liveWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
+	if w.depth > 0 {
+		w.depth--
 	}
-	replaced := map[string]bool{}
-	for r, n := range consumed {
-		if uses[r] == n {
-			replaced[r] = true
+	return nil
+}
+
+// keyedRef renders collection[key] with its key evaluated, when the
+// collection is a resource, data source or module call and the key a
+// known string or whole number.
+func (mi *modInst) keyedRef(x *hclsyntax.IndexExpr, it iter) (string, bool) {
+	st, ok := x.Collection.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) < 2 || !referenceable(st.Traversal.RootName(), it) {
+		return "", false
+	}
+	k, _ := mi.eval(x.Key, it).UnmarkDeep()
+	if !k.IsKnown() || k.IsNull() {
+		return "", false
+	}
+	switch k.Type() {
+	case cty.String:
+	case cty.Number:
+		bf := k.AsBigFloat()
+		if !bf.IsInt() {
+			return "", false
 		}
+		i, _ := bf.Int64()
+		k = cty.NumberIntVal(i)
+	default:
+		return "", false
 	}
-	return keyed, replaced
+	tr := append(append(hcl.Traversal{}, st.Traversal...), hcl.TraverseIndex{Key: k})
+	return renderTraversal(tr), true
 }
 
 // referenceable reports whether a reference's root names a resource, a

@@ -34,7 +34,8 @@ type Sources struct {
 	skipped      []plan.Skipped
 	locs         map[string]*resLoc
 	locals       map[string]map[string]*tfjson.Expression
-	instRefs     map[string]map[*tfjson.Expression][]string
+	instExprs    map[string]map[string]*tfjson.Expression
+	instLocals   map[string]map[string]*tfjson.Expression // module instance -> name
 }
 
 // Load reads the root module in dir and the local modules it calls, and
@@ -75,7 +76,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 
 	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
 	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
-		instRefs: map[string]map[*tfjson.Expression][]string{}}
+		instExprs: map[string]map[string]*tfjson.Expression{}, instLocals: map[string]map[string]*tfjson.Expression{}}
 	rootCfg := sy.moduleInst(rootInst)
 	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
 	for name, val := range inputs {
@@ -85,7 +86,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 		}
 		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
 	}
-	s.parts, s.skipped, s.instRefs = sy.parts, sy.skipped, sy.instRefs
+	s.parts, s.skipped, s.instExprs, s.instLocals = sy.parts, sy.skipped, sy.instExprs, sy.instLocals
 	for _, m := range ps.seen {
 		s.Suppressions = append(s.Suppressions, suppressions(m)...)
 		s.locals[m.cfgPath] = localExprs(m)
@@ -132,23 +133,36 @@ func (s *Sources) HasDynamic(configAddress, block string) bool {
 	return rl != nil && rl.dynamic[block]
 }
 
-// Local implements tfplan.LocalSource.
-func (s *Sources) Local(modulePath, name string) (*tfjson.Expression, bool) {
+// Local implements tfplan.LocalSource for a plan: a local's expression as
+// written, whose references the plan's values resolve.
+func (s *Sources) Local(modulePath, _, name string) (*tfjson.Expression, bool) {
 	e, ok := s.locals[modulePath][name]
 	return e, ok
 }
 
-// instanceRefs implements tfplan.Options.InstanceRefs for the sources'
-// own parts.
-func (s *Sources) instanceRefs(addr string, e *tfjson.Expression) ([]string, bool) {
-	refs, ok := s.instRefs[addr][e]
-	return refs, ok
+// evaluated is the tfplan.LocalSource of the sources' own parts: locals
+// as each module instance evaluated them (the branch a conditional takes,
+// an index computed).
+type evaluated struct{ *Sources }
+
+func (s evaluated) Local(modulePath, moduleInstance, name string) (*tfjson.Expression, bool) {
+	if e, ok := s.instLocals[moduleInstance][name]; ok {
+		return e, true
+	}
+	return s.Sources.Local(modulePath, moduleInstance, name)
+}
+
+// instanceConfig implements tfplan.Options.InstanceConfig for the
+// sources' own parts.
+func (s *Sources) instanceConfig(addr string) (map[string]*tfjson.Expression, bool) {
+	e, ok := s.instExprs[addr]
+	return e, ok
 }
 
 // Graph builds the graph of the sources themselves (source mode), with
 // locations and suppression comments.
 func (s *Sources) Graph() (*plan.Graph, error) {
-	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Kind: "source", Path: s.Dir, InstanceRefs: s.instanceRefs})
+	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: evaluated{s}, Kind: "source", Path: s.Dir, InstanceConfig: s.instanceConfig})
 	if err != nil {
 		return nil, err
 	}

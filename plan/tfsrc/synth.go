@@ -1,7 +1,7 @@
 package tfsrc
 
 import (
-	"slices"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,9 +30,11 @@ type synth struct {
 	configs map[string]*tfjson.ConfigModule
 	locs    map[string]*resLoc
 	skipped []plan.Skipped
-	// instRefs are the references of instances' arguments where they
-	// differ from the configuration's (tfplan.Options.InstanceRefs).
-	instRefs map[string]map[*tfjson.Expression][]string
+	// instExprs are each resource instance's own configuration
+	// (tfplan.Options.InstanceConfig).
+	instExprs map[string]map[string]*tfjson.Expression
+	// instLocals are each module instance's locals, evaluated.
+	instLocals map[string]map[string]*tfjson.Expression
 }
 
 func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
@@ -42,6 +44,13 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 		cfg = &tfjson.ConfigModule{ModuleCalls: map[string]*tfjson.ModuleCall{}, Outputs: map[string]*tfjson.ConfigOutput{}, Variables: map[string]*tfjson.ConfigVariable{}}
 		s.configs[mi.cfgPath] = cfg
 	}
+	locals := map[string]*tfjson.Expression{}
+	for name, l := range mi.m.locals {
+		a := &treeAttr{expr: l.expr, val: mi.local(name)}
+		a.live = mi.liveRefs(l.expr, iter{})
+		locals[name] = exprOf(a)
+	}
+	s.instLocals[mi.addr] = locals
 	for _, r := range mi.m.resources {
 		ri := mi.resource(r.local())
 		var sample *tree
@@ -66,12 +75,8 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 			s.skipped = append(s.skipped, plan.Skipped{Address: joinAddr(mi.addr, r.local()),
 				Reason: what + " is known only after apply: lbguard cannot tell which instances exist"})
 		}
+		s.instanceConfigs(insts, attrBlocks[r.typ])
 		if !first {
-			for _, cr := range cfg.Resources {
-				if cr.Address == r.local() {
-					s.instanceRefs(insts, cr.Expressions, attrBlocks[r.typ])
-				}
-			}
 			continue
 		}
 		if sample == nil {
@@ -89,7 +94,6 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 			cr.ForEachExpression = exprOf(&treeAttr{expr: r.forEach, val: mi.eval(r.forEach, iter{})})
 		}
 		cfg.Resources = append(cfg.Resources, cr)
-		s.instanceRefs(insts, cr.Expressions, attrBlocks[r.typ])
 		s.locations(mi.m, r, sample)
 	}
 	names := make([]string, 0, len(mi.m.calls))
@@ -137,73 +141,20 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 	return cfg
 }
 
+// instanceConfigs records each instance's own configuration: the
+// resource's is made from its first instance, while an index computed
+// from count.index or each.key, a conditional or a dynamic block can make
+// another instance's arguments refer elsewhere.
+func (s *synth) instanceConfigs(insts []instTree, asAttr map[string]bool) {
+	for _, in := range insts {
+		s.instExprs[in.addr] = configExprs(in.t, asAttr)
+	}
+}
+
 // instTree is one evaluated resource instance.
 type instTree struct {
 	addr string
 	t    *tree
-}
-
-// instanceRefs records, for each instance, the arguments whose references
-// differ from the configuration's, which is made from the first instance:
-// an index computed from count.index or each.key leads elsewhere in each.
-func (s *synth) instanceRefs(insts []instTree, exprs map[string]*tfjson.Expression, asAttr map[string]bool) {
-	for _, in := range insts {
-		s.treeRefsOf(in.addr, in.t, exprs, asAttr)
-	}
-}
-
-func (s *synth) treeRefsOf(addr string, t *tree, exprs map[string]*tfjson.Expression, asAttr map[string]bool) {
-	for name, a := range t.attrs {
-		if a.expr != nil {
-			s.override(addr, exprs[name], attrRefs(a))
-		}
-	}
-	for typ, tb := range t.blocks {
-		e := exprs[typ]
-		switch {
-		case e == nil || e.ExpressionData == nil:
-		case asAttr[typ]:
-			var refs []string
-			for _, item := range tb.items {
-				refs = append(refs, treeRefs(item)...)
-			}
-			s.override(addr, e, uniqueStrings(refs))
-		case len(e.NestedBlocks) != len(tb.items):
-			// Blocks that do not line up with the configuration's: their
-			// references, for this instance, are not known.
-			for _, nb := range e.NestedBlocks {
-				s.unknownRefs(addr, nb)
-			}
-		default:
-			for i, item := range tb.items {
-				s.treeRefsOf(addr, item, e.NestedBlocks[i], nil)
-			}
-		}
-	}
-}
-
-func (s *synth) override(addr string, e *tfjson.Expression, refs []string) {
-	if e == nil || e.ExpressionData == nil || slices.Equal(refs, e.References) {
-		return
-	}
-	if s.instRefs[addr] == nil {
-		s.instRefs[addr] = map[*tfjson.Expression][]string{}
-	}
-	s.instRefs[addr][e] = refs
-}
-
-func (s *synth) unknownRefs(addr string, exprs map[string]*tfjson.Expression) {
-	for _, e := range exprs {
-		if e == nil || e.ExpressionData == nil {
-			continue
-		}
-		if len(e.References) > 0 {
-			s.override(addr, e, []string{})
-		}
-		for _, nb := range e.NestedBlocks {
-			s.unknownRefs(addr, nb)
-		}
-	}
 }
 
 // staticConfig is the configuration of a module that has no instance
@@ -305,10 +256,10 @@ func treeRefs(t *tree) []string {
 // exprOf renders one argument: its references, or its constant value.
 func exprOf(a *treeAttr) *tfjson.Expression {
 	ed := &tfjson.ExpressionData{}
-	if a.expr != nil {
+	if a.expr != nil && !a.live.undecided {
 		ed.References = attrRefs(a)
 	}
-	if len(ed.References) > 0 {
+	if len(ed.References) > 0 || a.live.undecided {
 		ed.ConstantValue = tfjson.UnknownConstantValue
 	} else if a.val.IsWhollyKnown() {
 		ed.ConstantValue, _, _ = planValue(a.val)
@@ -320,18 +271,22 @@ func exprOf(a *treeAttr) *tfjson.Expression {
 // out dynamic-block iterators (their for_each's references stand in).
 func attrRefs(a *treeAttr) []string {
 	var out []string
+	drop := maps.Clone(a.live.drop)
 	for _, tr := range a.expr.Variables() {
 		if a.iterators[tr.RootName()] {
 			continue
 		}
-		if r := renderTraversal(tr); !a.replaced[r] {
-			out = append(out, r)
+		r := renderTraversal(tr)
+		if drop[r] > 0 {
+			drop[r]--
+			continue
 		}
+		out = append(out, r)
 	}
 	for _, tr := range a.extra {
 		out = append(out, renderTraversal(tr))
 	}
-	out = append(out, a.keyed...)
+	out = append(out, a.live.keyed...)
 	return uniqueStrings(out)
 }
 

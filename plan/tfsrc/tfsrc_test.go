@@ -374,6 +374,73 @@ resource "aws_lb_listener_rule" "r" {
 	}
 }
 
+// A conditional whose condition the sources know keeps the references of
+// the branch taken only, in arguments and in locals, for each module
+// instance; a condition known only after apply keeps both, and the link
+// stays unresolved.
+func TestConditionals(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `
+module "lb" {
+  count  = 2
+  source = "./lb"
+  create = count.index == 0
+}
+`,
+		"lb/main.tf": `
+variable "create" {}
+
+resource "aws_security_group" "this" {
+  count = var.create ? 1 : 0
+}
+
+resource "aws_security_group" "shared" {}
+
+locals {
+  groups = var.create ? [aws_security_group.this[0].id] : [aws_security_group.shared.id]
+}
+
+resource "aws_lb" "via_local" {
+  security_groups = local.groups
+}
+
+resource "aws_lb" "direct" {
+  security_groups = var.create ? concat([aws_security_group.this[0].id], []) : []
+}
+
+resource "aws_lb" "after_apply" {
+  security_groups = aws_security_group.shared.name == "" ? [aws_security_group.shared.id] : [aws_security_group.this[0].id]
+}
+`})
+	g := graphOf(t, dir, Options{})
+	var got []string
+	for _, lb := range g.LoadBalancers {
+		var to []string
+		for _, l := range lb.SecurityGroups.Links {
+			if l.Resolved() {
+				to = append(to, l.Node.Address)
+			} else {
+				to = append(to, "?")
+			}
+		}
+		if !lb.SecurityGroups.Known() {
+			to = append(to, "unknown: "+lb.SecurityGroups.Reason)
+		}
+		got = append(got, lb.Address+": "+strings.Join(to, " "))
+	}
+	want := []string{
+		"module.lb[0].aws_lb.after_apply: unknown: the value is computed by an expression lbguard cannot evaluate",
+		"module.lb[0].aws_lb.direct: module.lb[0].aws_security_group.this[0]",
+		"module.lb[0].aws_lb.via_local: module.lb[0].aws_security_group.this[0]",
+		"module.lb[1].aws_lb.after_apply: unknown: the value is computed by an expression lbguard cannot evaluate",
+		"module.lb[1].aws_lb.direct: ",
+		"module.lb[1].aws_lb.via_local: module.lb[1].aws_security_group.shared",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("security groups (-want +got):\n%s", diff)
+	}
+}
+
 // Syntax errors are diagnostics with file, line and column.
 func TestSyntaxErrors(t *testing.T) {
 	dir := write(t, map[string]string{
