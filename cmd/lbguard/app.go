@@ -69,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func runEnv(args []string, e *env) int {
 	app := newApp(e)
-	err := app.Run(args)
+	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -85,6 +85,54 @@ func runEnv(args []string, e *env) int {
 	}
 	fmt.Fprintln(e.stderr, "lbguard: "+oneLine(err.Error()))
 	return exitError
+}
+
+// flagsFirst moves a command's flags ahead of its arguments, so that
+// "lbguard check plan.json --format json" means what it says: urfave/cli
+// v2 stops reading flags at the first argument. Bool flags take no value,
+// the others the next word unless written --name=value; "--" ends the
+// flags, and "-" (standard input) is an argument.
+func flagsFirst(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, rest []string
+	for i := 2; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			rest = append(rest, args[i:]...) // "--" stays: what follows are arguments
+			i = len(args)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if takesValue[name] && !strings.Contains(name, "=") {
+				if i+1 == len(args) {
+					// The value is missing: let cli say so.
+					return append(append([]string{}, args[:2]...), flags...)
+				}
+				i++
+				flags = append(flags, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if len(flags) == 0 {
+		return args
+	}
+	return append(append(append([]string{}, args[:2]...), flags...), rest...)
 }
 
 func oneLine(s string) string {
@@ -120,6 +168,14 @@ func newApp(e *env) *cli.App {
 			}
 			return cli.ShowAppHelp(c)
 		},
+	}
+	for _, cmd := range app.Commands {
+		name := cmd.Name
+		cmd.HideHelpCommand = true
+		// One line, like every other error; not the whole help.
+		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return usageErr("%s: %s (lbguard %s --help shows the usage)", name, err, name)
+		}
 	}
 	return app
 }

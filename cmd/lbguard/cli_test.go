@@ -234,6 +234,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--fail-on", "critical", cleanPlan}, `unknown threshold "critical"`},
 		{[]string{"check", "--color", "sometimes", cleanPlan}, `unknown --color "sometimes"`},
 		{[]string{"check", "--nope", cleanPlan}, "flag provided but not defined: -nope"},
+		{[]string{"check", cleanPlan, "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"check", cleanPlan, "--fail-on"}, "flag needs an argument: -fail-on"},
+		{[]string{"check", "--fail-on"}, "flag needs an argument: -fail-on"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"explain", "LBG999"}, `unknown rule "LBG999"`},
 		{[]string{"explain"}, "explain takes one rule ID"},
@@ -249,6 +252,27 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("stderr %q: want one line with %q", r.stderr, tt.want)
 			}
 		})
+	}
+}
+
+// Flags may follow the plan, as people type them ("lbguard check
+// plan.json --format json"), with or without "=".
+func TestFlagsAfterThePlan(t *testing.T) {
+	want := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", "--verbose", httpOnlyPlan)
+	for _, args := range [][]string{
+		{"check", httpOnlyPlan, "--format", "json", "--fail-on", "never", "--verbose"},
+		{"check", "--format=json", httpOnlyPlan, "--fail-on=never", "-v"},
+		{"check", "-f", "json", "--verbose", "--fail-on", "never", "--", httpOnlyPlan},
+	} {
+		r := lbguard(t, nil, nil, args...)
+		if r.code != 0 || r.stdout != want.stdout || r.stderr != "" {
+			t.Errorf("%v: exit %d, stderr %q, report differs: %v", args, r.code, r.stderr, r.stdout != want.stdout)
+		}
+	}
+	// After "--" everything is an argument.
+	r := lbguard(t, nil, nil, "check", "--", httpOnlyPlan, "--verbose")
+	if r.code != 2 || !strings.Contains(r.stderr, "got 2 arguments") {
+		t.Errorf(`"--" ends the flags: exit %d, stderr %q`, r.code, r.stderr)
 	}
 }
 
