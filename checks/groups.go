@@ -21,13 +21,17 @@ func (u *groupUse) noteUnknownRules(p *Pass) {
 	}
 }
 
-// noteExternalGroups records a note for each load balancer (those kept)
-// that uses a group known only by its ID.
-func noteExternalGroups(p *Pass, keep func(*plan.LoadBalancer) bool) {
+// noteUnknownGroups records a note for each load balancer (those kept)
+// whose groups are not all known, or that uses a group known only by its
+// ID: one of them may be the group at fault.
+func noteUnknownGroups(p *Pass, keep func(*plan.LoadBalancer) bool) {
 	for _, lb := range p.Graph.LoadBalancers {
 		gs, ok := lbGroups(lb)
 		if !ok || !keep(lb) {
 			continue
+		}
+		if !gs.membersKnown {
+			p.Unresolved(lb.Address, "which security groups it has is not known: "+gs.problem, lb.Address)
 		}
 		for _, id := range gs.ids {
 			p.Unresolved(lb.Address, "security group "+id+" is not managed by this plan: its rules are not known", lb.Address)
@@ -133,7 +137,7 @@ type openGroup struct {
 // rules open to the internet, recording notes for groups whose rules or
 // scheme are not known (then the rule cannot decide about them).
 func worldOpenGroups(p *Pass, keep func(*plan.LoadBalancer) bool) []openGroup {
-	noteExternalGroups(p, keep)
+	noteUnknownGroups(p, keep)
 	var out []openGroup
 	for _, u := range groupsInUse(p.Graph, keep) {
 		u.noteUnknownRules(p) // the rules that are known still count

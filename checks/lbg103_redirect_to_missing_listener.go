@@ -20,7 +20,12 @@ var redirectToMissingListener = Check{
 
 func runRedirectToMissingListener(p *Pass) error {
 	for _, l := range p.Graph.Listeners {
-		acts, _ := actionsOf(l)
+		acts, unknown := actionsOf(l)
+		if l.ProtocolIs("HTTP", "HTTPS") {
+			for _, u := range unknown {
+				p.Unresolved(l.Address, u, lbOf(l)...)
+			}
+		}
 		// One finding per listener and target port; rules at fault go in related.
 		type miss struct {
 			port    int

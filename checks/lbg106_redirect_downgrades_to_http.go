@@ -16,7 +16,10 @@ func runRedirectDowngradesToHTTP(p *Pass) error {
 		if !l.ProtocolIs("HTTPS") {
 			continue
 		}
-		acts, _ := actionsOf(l)
+		acts, unknown := actionsOf(l)
+		for _, u := range unknown {
+			p.Unresolved(l.Address, u, lbOf(l)...)
+		}
 		var where, related []string
 		for _, a := range acts {
 			if a.Redirect == nil || (a.Rule == nil && !managed(&l.Resource)) {

@@ -1,6 +1,10 @@
 package checks
 
-import "github.com/lbguard/lbguard/plan"
+import (
+	"strings"
+
+	"github.com/lbguard/lbguard/plan"
+)
 
 var plaintextToTargets = Check{
 	Meta: Meta{
@@ -26,10 +30,16 @@ func runPlaintextToTargets(p *Pass) error {
 		if !l.ProtocolIs("HTTPS") {
 			continue
 		}
-		acts, _ := actionsOf(l)
+		acts, unknown := actionsOf(l)
+		for _, u := range unknown {
+			p.Unresolved(l.Address, u, lbOf(l)...)
+		}
 		for _, a := range acts {
 			if !a.Type.Is(plan.ActionForward) || (a.Rule == nil && !managed(&l.Resource)) {
 				continue
+			}
+			if pr := a.TargetGroups.FirstProblem(); pr != "" && !strings.Contains(pr, "not managed by this plan") {
+				p.Unresolved(l.Address, pr, lbOf(l)...)
 			}
 			for _, tg := range a.TargetGroups.Nodes() {
 				if !tg.Protocol.Known {

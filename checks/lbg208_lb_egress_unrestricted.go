@@ -15,7 +15,7 @@ var lbEgressUnrestricted = Check{
 
 func runLBEgressUnrestricted(p *Pass) error {
 	keep := func(*plan.LoadBalancer) bool { return true }
-	noteExternalGroups(p, keep)
+	noteUnknownGroups(p, keep)
 	for _, u := range groupsInUse(p.Graph, keep) {
 		u.noteUnknownRules(p) // the rules that are known still count
 		var what []string

@@ -22,7 +22,8 @@ func runALBBehindNLBNotAllowed(p *Pass) error {
 		if !nlb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, _ := forwardedGroups(nlb)
+		fwd, unknown := forwardedGroups(nlb)
+		noteForwards(p, nlb, unknown)
 		for _, f := range fwd {
 			tg := f.tg
 			if !tg.TargetType.Is(plan.TargetALB) {

@@ -118,7 +118,11 @@ func egressToTargets(p *Pass, kind portKind) {
 		if !ok {
 			continue
 		}
-		fwd, _ := forwardedGroups(lb)
+		fwd, unknown := forwardedGroups(lb)
+		if kind == trafficPort {
+			// The health-check rule (LBG203) would say the same.
+			noteForwards(p, lb, unknown)
+		}
 		egress := gs.rules(plan.Egress)
 		for _, f := range fwd {
 			tg := f.tg
@@ -225,7 +229,10 @@ func ingressFromLB(p *Pass, kind portKind) {
 		if !lb.Type.Is(plan.Application) && !lb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, _ := forwardedGroups(lb)
+		fwd, unknown := forwardedGroups(lb)
+		if kind == trafficPort {
+			noteForwards(p, lb, unknown) // LBG205 would say the same
+		}
 		found := map[key]*problem{}
 		var order []key
 		for _, f := range fwd {

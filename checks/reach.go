@@ -466,6 +466,14 @@ func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string
 	return list, unknown
 }
 
+// noteForwards records that a rule could not decide for a load balancer
+// some of whose forward actions lead lbguard does not know where.
+func noteForwards(p *Pass, lb *plan.LoadBalancer, unknown []string) {
+	for _, u := range unknown {
+		p.Unresolved(lb.Address, "where its listeners forward is not known: "+u, lb.Address)
+	}
+}
+
 // clientIPPreserved reports whether targets of the group see the client's
 // address behind an NLB: the preserve_client_ip attribute, else AWS's
 // default (on for instance targets and UDP/TCP_UDP IP targets).
