@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// largePlan is a plan of n load-balancer stacks (a load balancer, its
+// group and rules, two listeners, a listener rule, a target group, an
+// instance and its attachment), every one new, so that links are made
+// through the configuration's references rather than known IDs: the
+// costlier way.
+func largePlan(n int) []byte {
+	var changes, resources []any
+	add := func(typ, name string, after, unknown map[string]any, exprs map[string]any) {
+		changes = append(changes, map[string]any{
+			"address": typ + "." + name, "mode": "managed", "type": typ, "name": name,
+			"provider_name": "registry.terraform.io/hashicorp/aws",
+			"change": map[string]any{"actions": []string{"create"}, "before": nil,
+				"after": after, "after_unknown": unknown, "after_sensitive": map[string]any{}},
+		})
+		resources = append(resources, map[string]any{
+			"address": typ + "." + name, "mode": "managed", "type": typ, "name": name, "expressions": exprs,
+		})
+	}
+	ref := func(r ...string) map[string]any { return map[string]any{"references": r} }
+	computed := map[string]any{"id": true, "arn": true}
+	for i := 0; i < n; i++ {
+		s := fmt.Sprint(i)
+		add("aws_security_group", "lb"+s, map[string]any{"name": "lb" + s, "ingress": []any{}, "egress": []any{}}, computed, map[string]any{})
+		add("aws_security_group", "web"+s, map[string]any{"name": "web" + s, "ingress": []any{}, "egress": []any{}}, computed, map[string]any{})
+		add("aws_vpc_security_group_ingress_rule", "https"+s,
+			map[string]any{"ip_protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"},
+			map[string]any{"id": true, "security_group_id": true},
+			map[string]any{"security_group_id": ref("aws_security_group.lb"+s+".id", "aws_security_group.lb"+s)})
+		add("aws_vpc_security_group_ingress_rule", "http"+s,
+			map[string]any{"ip_protocol": "tcp", "from_port": 80, "to_port": 80, "cidr_ipv4": "0.0.0.0/0"},
+			map[string]any{"id": true, "security_group_id": true},
+			map[string]any{"security_group_id": ref("aws_security_group.lb"+s+".id", "aws_security_group.lb"+s)})
+		add("aws_vpc_security_group_egress_rule", "to_web"+s,
+			map[string]any{"ip_protocol": "tcp", "from_port": 8080, "to_port": 8080},
+			map[string]any{"id": true, "security_group_id": true, "referenced_security_group_id": true},
+			map[string]any{"security_group_id": ref("aws_security_group.lb"+s+".id", "aws_security_group.lb"+s),
+				"referenced_security_group_id": ref("aws_security_group.web"+s+".id", "aws_security_group.web"+s)})
+		add("aws_vpc_security_group_ingress_rule", "from_lb"+s,
+			map[string]any{"ip_protocol": "tcp", "from_port": 8080, "to_port": 8080},
+			map[string]any{"id": true, "security_group_id": true, "referenced_security_group_id": true},
+			map[string]any{"security_group_id": ref("aws_security_group.web"+s+".id", "aws_security_group.web"+s),
+				"referenced_security_group_id": ref("aws_security_group.lb"+s+".id", "aws_security_group.lb"+s)})
+		add("aws_lb", "lb"+s, map[string]any{"name": "lb" + s, "internal": false, "load_balancer_type": "application"},
+			map[string]any{"id": true, "arn": true, "security_groups": true, "subnets": true},
+			map[string]any{"security_groups": ref("aws_security_group.lb"+s+".id", "aws_security_group.lb"+s)})
+		add("aws_lb_target_group", "app"+s, map[string]any{"name": "app" + s, "port": 8080, "protocol": "HTTP", "target_type": "instance"},
+			computed, map[string]any{})
+		add("aws_instance", "web"+s, map[string]any{"ami": "ami-123", "instance_type": "t3.micro"},
+			map[string]any{"id": true, "arn": true, "vpc_security_group_ids": true},
+			map[string]any{"vpc_security_group_ids": ref("aws_security_group.web"+s+".id", "aws_security_group.web"+s)})
+		add("aws_lb_target_group_attachment", "web"+s, map[string]any{},
+			map[string]any{"id": true, "target_group_arn": true, "target_id": true},
+			map[string]any{"target_group_arn": ref("aws_lb_target_group.app"+s+".arn", "aws_lb_target_group.app"+s),
+				"target_id": ref("aws_instance.web"+s+".id", "aws_instance.web"+s)})
+		add("aws_lb_listener", "http"+s, map[string]any{"port": 80, "protocol": "HTTP", "default_action": []any{
+			map[string]any{"type": "redirect", "redirect": []any{map[string]any{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}},
+		}}, map[string]any{"id": true, "arn": true, "load_balancer_arn": true},
+			map[string]any{"load_balancer_arn": ref("aws_lb.lb"+s+".arn", "aws_lb.lb"+s)})
+		add("aws_lb_listener", "https"+s, map[string]any{"port": 443, "protocol": "HTTPS", "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
+			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "default_action": []any{map[string]any{"type": "forward"}}},
+			map[string]any{"id": true, "arn": true, "load_balancer_arn": true, "default_action": []any{map[string]any{"target_group_arn": true}}},
+			map[string]any{"load_balancer_arn": ref("aws_lb.lb"+s+".arn", "aws_lb.lb"+s),
+				"default_action": []any{map[string]any{"target_group_arn": ref("aws_lb_target_group.app"+s+".arn", "aws_lb_target_group.app"+s)}}})
+		add("aws_lb_listener_rule", "api"+s, map[string]any{"priority": 10, "action": []any{map[string]any{"type": "forward"}}},
+			map[string]any{"id": true, "arn": true, "listener_arn": true, "action": []any{map[string]any{"target_group_arn": true}}},
+			map[string]any{"listener_arn": ref("aws_lb_listener.https"+s+".arn", "aws_lb_listener.https"+s),
+				"action": []any{map[string]any{"target_group_arn": ref("aws_lb_target_group.app"+s+".arn", "aws_lb_target_group.app"+s)}}})
+	}
+	doc := map[string]any{
+		"format_version": "1.2", "terraform_version": "1.9.0",
+		"resource_changes": changes,
+		"configuration":    map[string]any{"root_module": map[string]any{"resources": resources}},
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// BenchmarkCheck runs lbguard check --format json end to end on plans of
+// growing size: time per byte must stay flat (no quadratic step).
+// BenchmarkJSONBaseline is the floor: encoding/json validating the same
+// bytes. Compare MB/s: go test ./cmd/lbguard -run '^$' -bench . -count 5
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{250, 1000, 4000} {
+		data := largePlan(n)
+		path := filepath.Join(b.TempDir(), "plan.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("stacks=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var stderr bytes.Buffer
+				code := run([]string{"lbguard", "check", "--format", "json", "--fail-on", "never", path}, nil, io.Discard, &stderr)
+				if code != 0 {
+					b.Fatalf("exit %d: %s", code, stderr.String())
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkJSONBaseline(b *testing.B) {
+	data := largePlan(4000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if !json.Valid(data) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+// The benchmark's plan must be one lbguard links completely, or it would
+// measure the cheap path of giving up.
+func TestLargePlanLinks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, largePlan(3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Findings   []map[string]any
+		Unresolved []map[string]any
+		Summary    map[string]any
+	}
+	r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("%v: %s", err, r.stderr)
+	}
+	if len(rep.Unresolved) != 0 {
+		t.Errorf("unresolved notes: %v", rep.Unresolved)
+	}
+	// Each stack is clean but for two info findings: HTTP to the targets
+	// (LBG108) and no ICMP for path MTU discovery (LBG211).
+	rules := map[string]int{}
+	for _, f := range rep.Findings {
+		rules[f["rule"].(string)]++
+	}
+	if want := map[string]int{"LBG108": 3, "LBG211": 3}; !maps.Equal(rules, want) {
+		t.Errorf("findings by rule %v, want %v", rules, want)
+	}
+}
