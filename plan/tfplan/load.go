@@ -158,7 +158,7 @@ func decodeParts(r io.Reader) (*Parts, error) {
 func Build(parts *Parts, opts Options) (*plan.Graph, error) {
 	b := &builder{
 		parts:     parts,
-		r:         newResolver(parts.Config, parts.Variables, opts.Locals),
+		r:         newResolver(parts.Config, parts.Variables, opts.Locals, opts.InstanceArg),
 		instCfg:   opts.InstanceConfig,
 		byID:      map[string][]any{},
 		following: map[string]bool{},

@@ -59,6 +59,10 @@ type Options struct {
 	// parts evaluated from the sources themselves: a plan's instances may
 	// have been planned with other inputs.
 	InstanceConfig func(addr string) (map[string]*tfjson.Expression, bool)
+	// InstanceArg, likewise, gives the argument a module call passed to
+	// one module instance ("module.svc[\"a\"]"), as the sources evaluated
+	// it for that instance.
+	InstanceArg func(moduleInstance, name string) (*tfjson.Expression, bool)
 }
 
 // Modelled reports whether lbguard reads the values of a resource type.

@@ -37,6 +37,8 @@ type resolver struct {
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
 	locals  LocalSource
+	// instArg is Options.InstanceArg.
+	instArg func(moduleInstance, name string) (*tfjson.Expression, bool)
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]source
@@ -48,8 +50,9 @@ type memoKey struct {
 	expr *tfjson.Expression
 }
 
-func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource) *resolver {
+func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource, instArg func(string, string) (*tfjson.Expression, bool)) *resolver {
 	r := &resolver{
+		instArg: instArg,
 		cfgs:    map[string]*modCfg{},
 		insts:   map[string]map[string][]*inst{},
 		modKeys: map[string]map[string][]instKey{},
@@ -299,6 +302,11 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
 		return []source{{reason: "no configuration for module call " + last.name, via: rf.text}}
 	}
 	arg := pcfg.mod.ModuleCalls[last.name].Expressions[rf.name]
+	if r.instArg != nil {
+		if own, ok := r.instArg(o.mod, rf.name); ok {
+			arg = own
+		}
+	}
 	if arg == nil {
 		if decl != nil {
 			return mark([]source{{isValue: true, value: decl.Default, via: rf.text}})

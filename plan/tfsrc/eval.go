@@ -78,6 +78,9 @@ type modInst struct {
 	addr    string // "module.a[0].module.b", "" for the root
 	cfgPath string // "module.a.module.b"
 	inputs  map[string]cty.Value
+	// args are the module call's arguments as the parent evaluated them
+	// for this instance (nil for the root)
+	args map[string]*treeAttr
 
 	locals    map[string]cty.Value
 	localBusy map[string]bool
@@ -274,10 +277,12 @@ func (mi *modInst) callInstances(name string) *callInsts {
 			it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.s), each[k]
 		}
 		inputs := map[string]cty.Value{}
+		args := map[string]*treeAttr{}
 		for vname, v := range c.child.variables {
 			var val cty.Value
 			if a, ok := c.args[vname]; ok {
 				val = mi.eval(a.Expr, it)
+				args[vname] = &treeAttr{expr: a.Expr, val: val, live: mi.liveRefs(a.Expr, it)}
 			} else {
 				val = v.defaultValue()
 			}
@@ -292,6 +297,7 @@ func (mi *modInst) callInstances(name string) *callInsts {
 			cfg = mi.cfgPath + "." + cfg
 		}
 		ci.insts[k] = mi.ev.newInst(c.child, addr, cfg, inputs)
+		ci.insts[k].args = args
 	}
 	return ci
 }

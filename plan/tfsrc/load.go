@@ -36,6 +36,7 @@ type Sources struct {
 	locals       map[string]map[string]*tfjson.Expression
 	instExprs    map[string]map[string]*tfjson.Expression
 	instLocals   map[string]map[string]*tfjson.Expression // module instance -> name
+	instArgs     map[string]map[string]*tfjson.Expression // module instance -> variable
 }
 
 // Load reads the root module in dir and the local modules it calls, and
@@ -76,7 +77,8 @@ func Load(dir string, opts Options) (*Sources, error) {
 
 	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
 	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
-		instExprs: map[string]map[string]*tfjson.Expression{}, instLocals: map[string]map[string]*tfjson.Expression{}}
+		instExprs: map[string]map[string]*tfjson.Expression{}, instLocals: map[string]map[string]*tfjson.Expression{},
+		instArgs: map[string]map[string]*tfjson.Expression{}}
 	rootCfg := sy.moduleInst(rootInst)
 	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
 	for name, val := range inputs {
@@ -86,7 +88,8 @@ func Load(dir string, opts Options) (*Sources, error) {
 		}
 		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
 	}
-	s.parts, s.skipped, s.instExprs, s.instLocals = sy.parts, sy.skipped, sy.instExprs, sy.instLocals
+	s.parts, s.skipped = sy.parts, sy.skipped
+	s.instExprs, s.instLocals, s.instArgs = sy.instExprs, sy.instLocals, sy.instArgs
 	for _, m := range ps.seen {
 		s.Suppressions = append(s.Suppressions, suppressions(m)...)
 		s.locals[m.cfgPath] = localExprs(m)
@@ -159,10 +162,17 @@ func (s *Sources) instanceConfig(addr string) (map[string]*tfjson.Expression, bo
 	return e, ok
 }
 
+// instanceArg implements tfplan.Options.InstanceArg for the sources' own
+// parts.
+func (s *Sources) instanceArg(moduleInstance, name string) (*tfjson.Expression, bool) {
+	e, ok := s.instArgs[moduleInstance][name]
+	return e, ok
+}
+
 // Graph builds the graph of the sources themselves (source mode), with
 // locations and suppression comments.
 func (s *Sources) Graph() (*plan.Graph, error) {
-	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: evaluated{s}, Kind: "source", Path: s.Dir, InstanceConfig: s.instanceConfig})
+	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: evaluated{s}, Kind: "source", Path: s.Dir, InstanceConfig: s.instanceConfig, InstanceArg: s.instanceArg})
 	if err != nil {
 		return nil, err
 	}

@@ -33,8 +33,10 @@ type synth struct {
 	// instExprs are each resource instance's own configuration
 	// (tfplan.Options.InstanceConfig).
 	instExprs map[string]map[string]*tfjson.Expression
-	// instLocals are each module instance's locals, evaluated.
+	// instLocals are each module instance's locals, evaluated; instArgs
+	// the arguments its module call passed to it.
 	instLocals map[string]map[string]*tfjson.Expression
+	instArgs   map[string]map[string]*tfjson.Expression
 }
 
 func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
@@ -51,6 +53,13 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 		locals[name] = exprOf(a)
 	}
 	s.instLocals[mi.addr] = locals
+	if mi.args != nil {
+		args := map[string]*tfjson.Expression{}
+		for name, a := range mi.args {
+			args[name] = exprOf(a)
+		}
+		s.instArgs[mi.addr] = args
+	}
 	for _, r := range mi.m.resources {
 		ri := mi.resource(r.local())
 		var sample *tree

@@ -441,6 +441,55 @@ resource "aws_lb" "after_apply" {
 	}
 }
 
+// A module call's argument is evaluated for each module instance: an
+// index computed from each.value in the parent leads each instance to its
+// own listener (a plan's configuration records the reference without its
+// key, and the keys of the two for_each differ).
+func TestModuleArgumentsPerInstance(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `
+resource "aws_lb" "this" {
+  name = "edge"
+}
+
+resource "aws_lb_listener" "this" {
+  for_each          = { public = 443, admin = 8443 }
+  load_balancer_arn = aws_lb.this.arn
+  port              = each.value
+  protocol          = "HTTPS"
+}
+
+module "svc" {
+  for_each     = { shop = "public", backoffice = "admin" }
+  source       = "./svc"
+  listener_arn = aws_lb_listener.this[each.value].arn
+}
+`,
+		"svc/main.tf": `
+variable "listener_arn" {}
+
+resource "aws_lb_listener_rule" "r" {
+  listener_arn = var.listener_arn
+}
+`})
+	g := graphOf(t, dir, Options{})
+	var got []string
+	for _, r := range g.ListenerRules {
+		to := r.Listener.Reason
+		if r.Listener.Resolved() {
+			to = r.Listener.Node.Address
+		}
+		got = append(got, r.Address+" -> "+to)
+	}
+	want := []string{
+		`module.svc["backoffice"].aws_lb_listener_rule.r -> aws_lb_listener.this["admin"]`,
+		`module.svc["shop"].aws_lb_listener_rule.r -> aws_lb_listener.this["public"]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+}
+
 // Syntax errors are diagnostics with file, line and column.
 func TestSyntaxErrors(t *testing.T) {
 	dir := write(t, map[string]string{
