@@ -68,8 +68,8 @@ func (b *builder) ctx(in *inst) *resCtx {
 	// so an attribute it does not show is unknown, never a default.
 	if res != nil && in.mode != tfjson.DataResourceMode {
 		c.body = cfgBody{exprs: res.Expressions, complete: true}
-		if b.instCfg != nil {
-			if own, ok := b.instCfg(in.addr); ok {
+		if b.evaluated != nil {
+			if own, ok := b.evaluated.Config(in.addr); ok {
 				c.body.exprs = own
 			}
 		}

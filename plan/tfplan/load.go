@@ -158,8 +158,8 @@ func decodeParts(r io.Reader) (*Parts, error) {
 func Build(parts *Parts, opts Options) (*plan.Graph, error) {
 	b := &builder{
 		parts:     parts,
-		r:         newResolver(parts.Config, parts.Variables, opts.Locals, opts.InstanceArg),
-		instCfg:   opts.InstanceConfig,
+		r:         newResolver(parts.Config, parts.Variables, opts.Locals, opts.Evaluated),
+		evaluated: opts.Evaluated,
 		byID:      map[string][]any{},
 		following: map[string]bool{},
 		g: &plan.Graph{Source: plan.Source{
@@ -187,8 +187,8 @@ type builder struct {
 	// following holds the resource attributes being followed, to stop at
 	// reference cycles.
 	following map[string]bool
-	// instCfg is Options.InstanceConfig.
-	instCfg func(addr string) (map[string]*tfjson.Expression, bool)
+	// evaluated is Options.Evaluated, if any.
+	evaluated Evaluated
 
 	// per-node state needed between passes
 	listenerProtocolUnset map[*plan.Listener]bool

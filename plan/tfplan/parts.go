@@ -34,35 +34,42 @@ type PriorResource struct {
 // the expression of a local value, which plan JSON does not record: its
 // references (rendered as Terraform renders them) and its constant value.
 // modulePath is the configuration path ("" for the root,
-// "module.a.module.b"), moduleInstance the module instance the reference
-// is made in ("module.a[0]"), for sources that evaluated each instance.
+// "module.a.module.b").
 type LocalSource interface {
-	Local(modulePath, moduleInstance, name string) (*tfjson.Expression, bool)
+	Local(modulePath, name string) (*tfjson.Expression, bool)
 	// HasDynamic reports whether the resource at a configuration address
 	// writes a block type as a dynamic block, which plan JSON leaves out
 	// of its configuration.
 	HasDynamic(configAddress, block string) bool
 }
 
+// Evaluated is what sources evaluated for each instance, more precise
+// than the configuration, which is one for all instances of a resource or
+// module: an index computed from count.index or each.key
+// (aws_lb_target_group.main[lookup(var.l, "tg", count.index)] is
+// aws_lb_target_group.main[1] for instance [1]), the branch a conditional
+// takes, the blocks a dynamic block writes. Only for parts evaluated from
+// the sources themselves: a plan's instances may have been planned with
+// other inputs. Each method reports false where it has nothing to add.
+type Evaluated interface {
+	// Config is a resource instance's own configuration.
+	Config(addr string) (map[string]*tfjson.Expression, bool)
+	// Local, Arg and Output are a local value, the argument its module
+	// call passed for a variable, and an output, in one module instance
+	// ("" for the root, "module.svc[\"a\"]").
+	Local(moduleInstance, name string) (*tfjson.Expression, bool)
+	Arg(moduleInstance, name string) (*tfjson.Expression, bool)
+	Output(moduleInstance, name string) (*tfjson.Expression, bool)
+}
+
 // Options tune how a graph is built.
 type Options struct {
 	// Locals, when set, lets references through local.* be followed.
 	Locals LocalSource
+	// Evaluated, when set, gives what the sources evaluated per instance.
+	Evaluated Evaluated
 	// Kind and Path describe the input for Graph.Source.
 	Kind, Path string
-	// InstanceConfig, when set, gives a resource instance's own
-	// configuration, more precise than its resource's: the sources
-	// evaluated, for that instance, an index computed from count.index or
-	// each.key (aws_lb_target_group.main[lookup(var.l, "tg", count.index)]
-	// is aws_lb_target_group.main[1] for instance [1]), the branch a
-	// conditional takes and the blocks a dynamic block writes. Only for
-	// parts evaluated from the sources themselves: a plan's instances may
-	// have been planned with other inputs.
-	InstanceConfig func(addr string) (map[string]*tfjson.Expression, bool)
-	// InstanceArg, likewise, gives the argument a module call passed to
-	// one module instance ("module.svc[\"a\"]"), as the sources evaluated
-	// it for that instance.
-	InstanceArg func(moduleInstance, name string) (*tfjson.Expression, bool)
 }
 
 // Modelled reports whether lbguard reads the values of a resource type.

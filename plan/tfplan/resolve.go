@@ -37,8 +37,8 @@ type resolver struct {
 	modKeys map[string]map[string][]instKey
 	vars    map[string]*tfjson.PlanVariable
 	locals  LocalSource
-	// instArg is Options.InstanceArg.
-	instArg func(moduleInstance, name string) (*tfjson.Expression, bool)
+	// evaluated is Options.Evaluated, if any.
+	evaluated Evaluated
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]source
@@ -50,15 +50,15 @@ type memoKey struct {
 	expr *tfjson.Expression
 }
 
-func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource, instArg func(string, string) (*tfjson.Expression, bool)) *resolver {
+func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource, evaluated Evaluated) *resolver {
 	r := &resolver{
-		instArg: instArg,
-		cfgs:    map[string]*modCfg{},
-		insts:   map[string]map[string][]*inst{},
-		modKeys: map[string]map[string][]instKey{},
-		vars:    vars,
-		locals:  locals,
-		memo:    map[memoKey][]source{},
+		evaluated: evaluated,
+		cfgs:      map[string]*modCfg{},
+		insts:     map[string]map[string][]*inst{},
+		modKeys:   map[string]map[string][]instKey{},
+		vars:      vars,
+		locals:    locals,
+		memo:      map[memoKey][]source{},
 	}
 	if cfg != nil && cfg.RootModule != nil {
 		r.addConfig("", cfg.RootModule)
@@ -254,8 +254,13 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 		return withRest(r.resolveVar(o, rf, depth), rf)
 
 	case refLocal:
+		if r.evaluated != nil {
+			if e, ok := r.evaluated.Local(o.mod, rf.name); ok {
+				return withRest(r.resolveExpr(o, e, depth+1), rf)
+			}
+		}
 		if r.locals != nil && o.cfg != nil {
-			if e, ok := r.locals.Local(o.cfg.path, o.mod, rf.name); ok {
+			if e, ok := r.locals.Local(o.cfg.path, rf.name); ok {
 				// A local is evaluated where it is declared, for the
 				// instance that refers to it.
 				return withRest(r.resolveExpr(o, e, depth+1), rf)
@@ -302,8 +307,8 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
 		return []source{{reason: "no configuration for module call " + last.name, via: rf.text}}
 	}
 	arg := pcfg.mod.ModuleCalls[last.name].Expressions[rf.name]
-	if r.instArg != nil {
-		if own, ok := r.instArg(o.mod, rf.name); ok {
+	if r.evaluated != nil {
+		if own, ok := r.evaluated.Arg(o.mod, rf.name); ok {
 			arg = own
 		}
 	}
@@ -377,7 +382,13 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 func (r *resolver) outputSources(childMod string, child *modCfg, name string, depth int) []source {
 	out := child.mod.Outputs[name]
 	co := origin{mod: childMod, cfg: child, who: "output " + name + " of " + childMod}
-	ss := r.resolveExpr(co, out.Expression, depth+1)
+	e := out.Expression
+	if r.evaluated != nil {
+		if own, ok := r.evaluated.Output(childMod, name); ok {
+			e = own
+		}
+	}
+	ss := r.resolveExpr(co, e, depth+1)
 	if out.Sensitive {
 		for i := range ss {
 			ss[i].sensitive = true

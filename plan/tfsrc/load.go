@@ -34,9 +34,7 @@ type Sources struct {
 	skipped      []plan.Skipped
 	locs         map[string]*resLoc
 	locals       map[string]map[string]*tfjson.Expression
-	instExprs    map[string]map[string]*tfjson.Expression
-	instLocals   map[string]map[string]*tfjson.Expression // module instance -> name
-	instArgs     map[string]map[string]*tfjson.Expression // module instance -> variable
+	inst         *perInstance
 }
 
 // Load reads the root module in dir and the local modules it calls, and
@@ -77,8 +75,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 
 	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
 	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
-		instExprs: map[string]map[string]*tfjson.Expression{}, instLocals: map[string]map[string]*tfjson.Expression{},
-		instArgs: map[string]map[string]*tfjson.Expression{}}
+		inst: newPerInstance()}
 	rootCfg := sy.moduleInst(rootInst)
 	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
 	for name, val := range inputs {
@@ -89,7 +86,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
 	}
 	s.parts, s.skipped = sy.parts, sy.skipped
-	s.instExprs, s.instLocals, s.instArgs = sy.instExprs, sy.instLocals, sy.instArgs
+	s.inst = sy.inst
 	for _, m := range ps.seen {
 		s.Suppressions = append(s.Suppressions, suppressions(m)...)
 		s.locals[m.cfgPath] = localExprs(m)
@@ -136,43 +133,40 @@ func (s *Sources) HasDynamic(configAddress, block string) bool {
 	return rl != nil && rl.dynamic[block]
 }
 
-// Local implements tfplan.LocalSource for a plan: a local's expression as
-// written, whose references the plan's values resolve.
-func (s *Sources) Local(modulePath, _, name string) (*tfjson.Expression, bool) {
+// Local implements tfplan.LocalSource: a local's expression as written,
+// whose references a plan's values resolve.
+func (s *Sources) Local(modulePath, name string) (*tfjson.Expression, bool) {
 	e, ok := s.locals[modulePath][name]
 	return e, ok
 }
 
-// evaluated is the tfplan.LocalSource of the sources' own parts: locals
-// as each module instance evaluated them (the branch a conditional takes,
-// an index computed).
+// evaluated implements tfplan.Evaluated for the sources' own parts.
 type evaluated struct{ *Sources }
 
-func (s evaluated) Local(modulePath, moduleInstance, name string) (*tfjson.Expression, bool) {
-	if e, ok := s.instLocals[moduleInstance][name]; ok {
-		return e, true
-	}
-	return s.Sources.Local(modulePath, moduleInstance, name)
-}
-
-// instanceConfig implements tfplan.Options.InstanceConfig for the
-// sources' own parts.
-func (s *Sources) instanceConfig(addr string) (map[string]*tfjson.Expression, bool) {
-	e, ok := s.instExprs[addr]
+func (s evaluated) Config(addr string) (map[string]*tfjson.Expression, bool) {
+	e, ok := s.inst.configs[addr]
 	return e, ok
 }
 
-// instanceArg implements tfplan.Options.InstanceArg for the sources' own
-// parts.
-func (s *Sources) instanceArg(moduleInstance, name string) (*tfjson.Expression, bool) {
-	e, ok := s.instArgs[moduleInstance][name]
+func (s evaluated) Local(moduleInstance, name string) (*tfjson.Expression, bool) {
+	e, ok := s.inst.locals[moduleInstance][name]
+	return e, ok
+}
+
+func (s evaluated) Arg(moduleInstance, name string) (*tfjson.Expression, bool) {
+	e, ok := s.inst.args[moduleInstance][name]
+	return e, ok
+}
+
+func (s evaluated) Output(moduleInstance, name string) (*tfjson.Expression, bool) {
+	e, ok := s.inst.outputs[moduleInstance][name]
 	return e, ok
 }
 
 // Graph builds the graph of the sources themselves (source mode), with
 // locations and suppression comments.
 func (s *Sources) Graph() (*plan.Graph, error) {
-	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: evaluated{s}, Kind: "source", Path: s.Dir, InstanceConfig: s.instanceConfig, InstanceArg: s.instanceArg})
+	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Evaluated: evaluated{s}, Kind: "source", Path: s.Dir})
 	if err != nil {
 		return nil, err
 	}

@@ -30,13 +30,7 @@ type synth struct {
 	configs map[string]*tfjson.ConfigModule
 	locs    map[string]*resLoc
 	skipped []plan.Skipped
-	// instExprs are each resource instance's own configuration
-	// (tfplan.Options.InstanceConfig).
-	instExprs map[string]map[string]*tfjson.Expression
-	// instLocals are each module instance's locals, evaluated; instArgs
-	// the arguments its module call passed to it.
-	instLocals map[string]map[string]*tfjson.Expression
-	instArgs   map[string]map[string]*tfjson.Expression
+	inst    *perInstance
 }
 
 func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
@@ -46,20 +40,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 		cfg = &tfjson.ConfigModule{ModuleCalls: map[string]*tfjson.ModuleCall{}, Outputs: map[string]*tfjson.ConfigOutput{}, Variables: map[string]*tfjson.ConfigVariable{}}
 		s.configs[mi.cfgPath] = cfg
 	}
-	locals := map[string]*tfjson.Expression{}
-	for name, l := range mi.m.locals {
-		a := &treeAttr{expr: l.expr, val: mi.local(name)}
-		a.live = mi.liveRefs(l.expr, iter{})
-		locals[name] = exprOf(a)
-	}
-	s.instLocals[mi.addr] = locals
-	if mi.args != nil {
-		args := map[string]*tfjson.Expression{}
-		for name, a := range mi.args {
-			args[name] = exprOf(a)
-		}
-		s.instArgs[mi.addr] = args
-	}
+	s.inst.module(mi)
 	for _, r := range mi.m.resources {
 		ri := mi.resource(r.local())
 		var sample *tree
@@ -156,7 +137,42 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 // another instance's arguments refer elsewhere.
 func (s *synth) instanceConfigs(insts []instTree, asAttr map[string]bool) {
 	for _, in := range insts {
-		s.instExprs[in.addr] = configExprs(in.t, asAttr)
+		s.inst.configs[in.addr] = configExprs(in.t, asAttr)
+	}
+}
+
+// perInstance is what the sources evaluated per instance, for
+// tfplan.Evaluated: each resource instance's own configuration, and each
+// module instance's locals, outputs and the arguments its call passed.
+type perInstance struct {
+	configs               map[string]map[string]*tfjson.Expression // resource instance -> argument
+	locals, args, outputs map[string]map[string]*tfjson.Expression // module instance -> name
+}
+
+func newPerInstance() *perInstance {
+	return &perInstance{configs: map[string]map[string]*tfjson.Expression{}, locals: map[string]map[string]*tfjson.Expression{},
+		args: map[string]map[string]*tfjson.Expression{}, outputs: map[string]map[string]*tfjson.Expression{}}
+}
+
+// module records a module instance's locals, outputs and arguments, with
+// the references their evaluation narrowed.
+func (p *perInstance) module(mi *modInst) {
+	locals := map[string]*tfjson.Expression{}
+	for name, l := range mi.m.locals {
+		locals[name] = exprOf(&treeAttr{expr: l.expr, val: mi.local(name), live: mi.liveRefs(l.expr, iter{})})
+	}
+	p.locals[mi.addr] = locals
+	outputs := map[string]*tfjson.Expression{}
+	for name, o := range mi.m.outputs {
+		outputs[name] = exprOf(&treeAttr{expr: o.expr, val: mi.output(name), live: mi.liveRefs(o.expr, iter{})})
+	}
+	p.outputs[mi.addr] = outputs
+	if mi.args != nil {
+		args := map[string]*tfjson.Expression{}
+		for name, a := range mi.args {
+			args[name] = exprOf(a)
+		}
+		p.args[mi.addr] = args
 	}
 }
 

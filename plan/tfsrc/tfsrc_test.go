@@ -490,6 +490,57 @@ resource "aws_lb_listener_rule" "r" {
 	}
 }
 
+// An output is evaluated in its module instance too: the branch its
+// conditional takes there is the one a reference to it follows.
+func TestOutputsPerInstance(t *testing.T) {
+	dir := write(t, map[string]string{
+		"main.tf": `
+resource "aws_security_group" "shared" {}
+
+module "sg" {
+  count    = 2
+  source   = "./sg"
+  create   = count.index == 0
+  existing = aws_security_group.shared.id
+}
+
+resource "aws_lb" "lb" {
+  count           = 2
+  security_groups = [module.sg[count.index].id]
+}
+`,
+		"sg/main.tf": `
+variable "create" {}
+variable "existing" {}
+
+resource "aws_security_group" "this" {
+  count = var.create ? 1 : 0
+}
+
+output "id" {
+  value = var.create ? aws_security_group.this[0].id : var.existing
+}
+`})
+	g := graphOf(t, dir, Options{})
+	var got []string
+	for _, lb := range g.LoadBalancers {
+		for _, l := range lb.SecurityGroups.Links {
+			to := l.Reason
+			if l.Resolved() {
+				to = l.Node.Address
+			}
+			got = append(got, lb.Address+" -> "+to)
+		}
+	}
+	want := []string{
+		"aws_lb.lb[0] -> module.sg[0].aws_security_group.this[0]",
+		"aws_lb.lb[1] -> aws_security_group.shared",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+}
+
 // Syntax errors are diagnostics with file, line and column.
 func TestSyntaxErrors(t *testing.T) {
 	dir := write(t, map[string]string{
