@@ -69,7 +69,15 @@ type evaluator struct {
 	root     *module
 	rootVars map[string]cty.Value // values given for the root module's variables
 	funcs    map[string]function.Function
+	// instances counts the resource and module instances expanded, against
+	// maxInstances: a count of a million in a module called a thousand
+	// times must not hang a pre-commit hook.
+	instances int
 }
+
+// maxInstances is how many resource and module instances source mode
+// expands in all; beyond, a resource or module call is not analysed.
+const maxInstances = 25000
 
 // modInst is one instance of a module.
 type modInst struct {
@@ -103,6 +111,7 @@ type resInsts struct {
 	expanded bool
 	kind     int  // 0 single, 1 count, 2 for_each
 	known    bool // whether count/for_each is known
+	tooMany  bool // known, but beyond maxInstances
 	keys     []key
 	each     map[key]cty.Value
 	trees    map[key]*tree
@@ -115,12 +124,23 @@ type callInsts struct {
 	expanded bool
 	kind     int
 	known    bool
+	tooMany  bool
 	keys     []key
 	insts    map[key]*modInst
 }
 
-// expand evaluates count or for_each into instance keys.
-func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, known bool, keys []key, each map[key]cty.Value) {
+// expand evaluates count or for_each into instance keys, within the
+// budget of maxInstances (tooMany when it is spent).
+func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, known, tooMany bool, keys []key, each map[key]cty.Value) {
+	kind, known, keys, each = mi.expandKeys(countExpr, forEachExpr)
+	if known && mi.ev.instances+len(keys) > maxInstances {
+		return kind, false, true, nil, nil
+	}
+	mi.ev.instances += len(keys)
+	return kind, known, false, keys, each
+}
+
+func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind int, known bool, keys []key, each map[key]cty.Value) {
 	switch {
 	case countExpr != nil:
 		v := mi.eval(countExpr, iter{})
@@ -133,8 +153,11 @@ func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, know
 			return 1, false, nil, nil
 		}
 		n, acc := v.AsBigFloat().Int64()
-		if acc != big.Exact || n < 0 || n > 100000 {
+		if acc != big.Exact || n < 0 {
 			return 1, false, nil, nil
+		}
+		if n > maxInstances {
+			return 1, true, make([]key, maxInstances+1), nil // over the budget: expand says so
 		}
 		for i := 0; i < int(n); i++ {
 			keys = append(keys, key{kind: 1, i: i})
@@ -191,7 +214,7 @@ func (mi *modInst) resource(local string) *resInsts {
 	}
 	ri := &resInsts{r: r, trees: map[key]*tree{}, busy: map[key]bool{}}
 	mi.res[local] = ri
-	ri.kind, ri.known, ri.keys, ri.each = mi.expand(r.count, r.forEach)
+	ri.kind, ri.known, ri.tooMany, ri.keys, ri.each = mi.expand(r.count, r.forEach)
 	ri.expanded = true
 	return ri
 }
@@ -262,7 +285,7 @@ func (mi *modInst) callInstances(name string) *callInsts {
 	ci := &callInsts{c: c, insts: map[key]*modInst{}}
 	mi.calls[name] = ci
 	var each map[key]cty.Value
-	ci.kind, ci.known, ci.keys, each = mi.expand(c.count, c.forEach)
+	ci.kind, ci.known, ci.tooMany, ci.keys, each = mi.expand(c.count, c.forEach)
 	ci.expanded = true
 	if c.child == nil || !ci.known {
 		return ci

@@ -128,10 +128,11 @@ type parser struct {
 	modDirs map[string]string // "a.b" module key -> directory, from .terraform/modules/modules.json
 	seen    map[string]*module
 	depth   int
+	loading map[string]bool // directories of the modules being read, a call inside another
 }
 
 func newParser(root string) *parser {
-	ps := &parser{p: hclparse.NewParser(), root: root, seen: map[string]*module{}}
+	ps := &parser{p: hclparse.NewParser(), root: root, seen: map[string]*module{}, loading: map[string]bool{}}
 	ps.modDirs = readModulesJSON(root)
 	return ps
 }
@@ -222,6 +223,8 @@ func (ps *parser) module(dir, modKey, cfgPath string) *module {
 	m := &module{dir: abs, rel: filepath.ToSlash(rel), cfgPath: cfgPath, variables: map[string]*variable{}, locals: map[string]*local{},
 		outputs: map[string]*output{}, calls: map[string]*call{}, attrNames: map[string]bool{}}
 	ps.seen[cfgPath] = m
+	ps.loading[abs] = true
+	defer delete(ps.loading, abs)
 	names, err := sourceFiles(abs)
 	if err != nil {
 		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module directory", Detail: err.Error()})
@@ -352,6 +355,18 @@ func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string)
 	}
 	switch {
 	case strings.HasPrefix(c.source, "./") || strings.HasPrefix(c.source, "../"):
+		if dir := filepath.Join(m.dir, filepath.FromSlash(c.source)); ps.loading[dir] {
+			// Terraform cannot init such a configuration: say so, as it
+			// would, rather than unfold it.
+			rng := c.defRange
+			if a := attrs["source"]; a != nil {
+				rng = a.Expr.Range()
+			}
+			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Module cycle",
+				Detail:  fmt.Sprintf("module %q calls %q, a module that contains this call: Terraform cannot load a module that includes itself", c.name, c.source),
+				Subject: &rng})
+			return
+		}
 		if ps.depth > 32 {
 			c.reason = "modules are nested too deeply"
 			return

@@ -1,6 +1,7 @@
 package tfsrc
 
 import (
+	"fmt"
 	"maps"
 	"sort"
 	"strconv"
@@ -62,8 +63,11 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 			if r.forEach != nil {
 				what = "for_each"
 			}
-			s.skipped = append(s.skipped, plan.Skipped{Address: joinAddr(mi.addr, r.local()),
-				Reason: what + " is known only after apply: lbguard cannot tell which instances exist"})
+			reason := what + " is known only after apply: lbguard cannot tell which instances exist"
+			if ri.tooMany {
+				reason = fmt.Sprintf("%s makes more instances than lbguard expands in source mode (%d in all)", what, maxInstances)
+			}
+			s.skipped = append(s.skipped, plan.Skipped{Address: joinAddr(mi.addr, r.local()), Reason: reason})
 		}
 		s.instanceConfigs(insts, attrBlocks[r.typ])
 		if !first {

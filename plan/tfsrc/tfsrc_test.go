@@ -541,6 +541,66 @@ output "id" {
 	}
 }
 
+// A module that contains itself, directly or through another, is an
+// error with the place of the call, as it is for Terraform; two calls of
+// the same module side by side are not a cycle.
+func TestModuleCycle(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"self":     {"main.tf": "module \"m\" {\n  source = \"./\"\n}\n"},
+		"indirect": {"main.tf": "module \"a\" {\n  source = \"./a\"\n}\n", "a/main.tf": "module \"back\" {\n  source = \"../\"\n}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := write(t, files)
+			_, err := Load(dir, Options{})
+			var d *Diagnostics
+			if !errors.As(err, &d) {
+				t.Fatalf("err = %v", err)
+			}
+			if lines := d.Lines(); len(lines) != 1 || !strings.Contains(lines[0], ":2:12: Module cycle: module ") {
+				t.Errorf("diagnostics: %q", lines)
+			}
+		})
+	}
+	dir := write(t, map[string]string{
+		"main.tf":   "module \"a\" {\n  source = \"./m\"\n}\nmodule \"b\" {\n  source = \"./m\"\n}\n",
+		"m/main.tf": "resource \"aws_lb\" \"x\" {}\n",
+	})
+	if g := graphOf(t, dir, Options{}); len(g.LoadBalancers) != 2 {
+		t.Errorf("two calls of one module: %d load balancers", len(g.LoadBalancers))
+	}
+}
+
+// Source mode expands at most maxInstances instances in all: beyond, a
+// resource is not analysed, with the reason, and the rest still is.
+func TestInstanceBudget(t *testing.T) {
+	dir := write(t, map[string]string{"main.tf": `
+module "many" {
+  count  = 300
+  source = "./m"
+}
+
+resource "aws_lb" "one" {}
+`, "m/main.tf": `
+resource "aws_lb" "x" {
+  count = 200
+}
+`})
+	g := graphOf(t, dir, Options{})
+	if len(g.LoadBalancers) == 0 || len(g.LoadBalancers) > maxInstances {
+		t.Fatalf("%d load balancers", len(g.LoadBalancers))
+	}
+	found := false
+	for _, lb := range g.LoadBalancers {
+		found = found || lb.Address == "aws_lb.one"
+	}
+	if !found {
+		t.Error("aws_lb.one is missing")
+	}
+	if len(g.NotAnalysed) == 0 || !strings.Contains(g.NotAnalysed[0].Reason, "more instances than lbguard expands") {
+		t.Errorf("not analysed: %+v", g.NotAnalysed[:min(len(g.NotAnalysed), 2)])
+	}
+}
+
 // Syntax errors are diagnostics with file, line and column.
 func TestSyntaxErrors(t *testing.T) {
 	dir := write(t, map[string]string{
