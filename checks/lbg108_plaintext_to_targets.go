@@ -1,10 +1,6 @@
 package checks
 
-import (
-	"strings"
-
-	"github.com/lbguard/lbguard/plan"
-)
+import "github.com/lbguard/lbguard/plan"
 
 var plaintextToTargets = Check{
 	Meta: Meta{
@@ -38,7 +34,7 @@ func runPlaintextToTargets(p *Pass) error {
 			if !a.Type.Is(plan.ActionForward) || (a.Rule == nil && !managed(&l.Resource)) {
 				continue
 			}
-			if pr := a.TargetGroups.FirstProblem(); pr != "" && !strings.Contains(pr, "not managed by this plan") {
+			if pr := a.TargetGroups.Unknown(); pr != "" {
 				p.Unresolved(l.Address, pr, lbOf(l)...)
 			}
 			for _, tg := range a.TargetGroups.Nodes() {

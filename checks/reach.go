@@ -444,7 +444,7 @@ func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string
 			if !a.Type.Is(plan.ActionForward) {
 				continue
 			}
-			if p := a.TargetGroups.FirstProblem(); p != "" && !strings.Contains(p, "not managed by this plan") {
+			if p := a.TargetGroups.Unknown(); p != "" {
 				unknown = append(unknown, p)
 			}
 			for _, tg := range a.TargetGroups.Nodes() {

@@ -199,18 +199,15 @@ func (s LinkSet[T]) Complete() bool {
 	return true
 }
 
-// FirstProblem returns why the set is not complete: the set's own reason,
-// else the first unresolved or external member; "" when it is complete.
-func (s LinkSet[T]) FirstProblem() string {
+// Unknown returns why lbguard cannot tell what the set holds: the set's
+// own reason, else the first member it could not resolve; "" when every
+// member is known (a node of the graph, or an ID outside the plan).
+func (s LinkSet[T]) Unknown() string {
 	if s.Reason != "" {
 		return s.Reason
 	}
 	for _, l := range s.Links {
-		switch {
-		case l.Node != nil:
-		case l.ID != "":
-			return l.ID + " is not managed by this plan"
-		default:
+		if l.Unresolved() {
 			return l.Reason
 		}
 	}

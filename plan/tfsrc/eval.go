@@ -107,26 +107,24 @@ func (ev *evaluator) newInst(m *module, addr, cfgPath string, inputs map[string]
 
 // resInsts are the instances of one resource in a module instance.
 type resInsts struct {
-	r        *resource
-	expanded bool
-	kind     int  // 0 single, 1 count, 2 for_each
-	known    bool // whether count/for_each is known
-	tooMany  bool // known, but beyond maxInstances
-	keys     []key
-	each     map[key]cty.Value
-	trees    map[key]*tree
-	busy     map[key]bool
+	r       *resource
+	kind    int  // 0 single, 1 count, 2 for_each
+	known   bool // whether count/for_each is known
+	tooMany bool // known, but beyond maxInstances
+	keys    []key
+	each    map[key]cty.Value
+	trees   map[key]*tree
+	busy    map[key]bool
 }
 
 // callInsts are the instances of one module call in a module instance.
 type callInsts struct {
-	c        *call
-	expanded bool
-	kind     int
-	known    bool
-	tooMany  bool
-	keys     []key
-	insts    map[key]*modInst
+	c       *call
+	kind    int
+	known   bool
+	tooMany bool
+	keys    []key
+	insts   map[key]*modInst
 }
 
 // expand evaluates count or for_each into instance keys, within the
@@ -215,7 +213,6 @@ func (mi *modInst) resource(local string) *resInsts {
 	ri := &resInsts{r: r, trees: map[key]*tree{}, busy: map[key]bool{}}
 	mi.res[local] = ri
 	ri.kind, ri.known, ri.tooMany, ri.keys, ri.each = mi.expand(r.count, r.forEach)
-	ri.expanded = true
 	return ri
 }
 
@@ -286,7 +283,6 @@ func (mi *modInst) callInstances(name string) *callInsts {
 	mi.calls[name] = ci
 	var each map[key]cty.Value
 	ci.kind, ci.known, ci.tooMany, ci.keys, each = mi.expand(c.count, c.forEach)
-	ci.expanded = true
 	if c.child == nil || !ci.known {
 		return ci
 	}
@@ -716,8 +712,10 @@ func (mi *modInst) liveRefs(e hcl.Expression, it iter) live {
 		return live{}
 	}
 	var l live
-	l.drop = map[string]int{}
 	dropAll := func(x hclsyntax.Expression) {
+		if l.drop == nil {
+			l.drop = map[string]int{}
+		}
 		for _, v := range x.Variables() {
 			l.drop[renderTraversal(v)]++
 		}

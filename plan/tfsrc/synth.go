@@ -73,11 +73,15 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 		if !first {
 			continue
 		}
+		var exprs map[string]*tfjson.Expression
 		if sample == nil {
 			sample = mi.evalBody(r.body, r.typ, nil, iter{}, true)
+			exprs = configExprs(sample, attrBlocks[r.typ])
+		} else {
+			exprs = s.inst.configs[insts[0].addr] // the first instance's, made above
 		}
 		cr := &tfjson.ConfigResource{Address: r.local(), Mode: tfjson.ManagedResourceMode, Type: r.typ, Name: r.name,
-			Expressions: configExprs(sample, attrBlocks[r.typ])}
+			Expressions: exprs}
 		if r.data {
 			cr.Mode = tfjson.DataResourceMode
 		}
