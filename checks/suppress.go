@@ -38,6 +38,17 @@ func Catalogue(list []Check) []Meta {
 	return out
 }
 
+// Lookup finds the catalogue entry of a rule ID (LBG000 to LBG2xx) among
+// every registered check and the suppression rules.
+func Lookup(id string) (Meta, bool) {
+	for _, m := range Catalogue(All) {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Meta{}, false
+}
+
 // Ignore is an ignore block of the configuration file.
 type Ignore struct {
 	Rule     string            // a rule ID, or "" for any rule

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbguard/lbguard/checks"
 	"github.com/lbguard/lbguard/checks/config"
 	"github.com/lbguard/lbguard/plan"
+	"github.com/lbguard/lbguard/plan/link"
 	"github.com/lbguard/lbguard/plan/tfplan"
 	"github.com/lbguard/lbguard/plan/tfsrc"
 	"github.com/lbguard/lbguard/report"
@@ -91,11 +91,11 @@ func runCheck(c *cli.Context, e *env) error {
 		BaselineFile: c.String("baseline"),
 		Today:        e.now(),
 		Known:        ruleExists,
-		Meta:         func(id string) *checks.Meta { m := metaOf(id); return &m },
+		Meta:         func(id string) *checks.Meta { m, _ := checks.Lookup(id); return &m },
 	}
 	if cfg != nil {
 		supp.Ignores = cfg.Ignores
-		supp.Meta = func(id string) *checks.Meta { return cfg.Meta(metaOf(id)) }
+		supp.Meta = func(id string) *checks.Meta { m, _ := checks.Lookup(id); return cfg.Meta(m) }
 	}
 	res.Suppress(supp)
 
@@ -129,7 +129,7 @@ func loadGraph(c *cli.Context, e *env) (*plan.Graph, error) {
 			return src.Graph()
 		}
 	}
-	parts, err := tfplan.Decode(arg, e.stdin)
+	in, err := tfplan.Decode(arg, e.stdin)
 	if err != nil {
 		var ie *tfplan.InputError
 		if errors.As(err, &ie) {
@@ -143,7 +143,7 @@ func loadGraph(c *cli.Context, e *env) (*plan.Graph, error) {
 		if src, err = tfsrc.Load(dir, opts); err != nil {
 			return nil, sourceError(err)
 		}
-		if !matches(parts, src) {
+		if !src.Declares(in) {
 			e.warn("the .tf files in %s do not declare the plan's resources: their locations, locals and lbguard:ignore comments are not used", dir)
 			src = nil
 		}
@@ -151,44 +151,26 @@ func loadGraph(c *cli.Context, e *env) (*plan.Graph, error) {
 		if src, err = tfsrc.Load(e.dir, opts); err != nil {
 			e.warn("the .tf files in the current directory were not used: %s", oneLine(err.Error()))
 			src = nil
-		} else if !matches(parts, src) {
+		} else if !src.Declares(in) {
 			src = nil // other sources: a plan made elsewhere
 		}
 	}
-	topts := tfplan.Options{Kind: "plan", Path: displayPath(arg)}
+	lopts := link.Options{Kind: "plan", Path: displayPath(arg)}
 	if src != nil {
-		topts.Locals = src
+		lopts.Locals = src
 	}
-	g, err := tfplan.Build(parts, topts)
+	g, err := link.Build(in, lopts)
 	if err != nil {
+		var le *link.Error
+		if errors.As(err, &le) {
+			return nil, &exitErr{code: exitError, msg: oneLine(le.Error())}
+		}
 		return nil, err
 	}
 	if src != nil {
 		src.Attach(g)
 	}
 	return g, nil
-}
-
-// matches reports whether the sources are the plan's: they declare every
-// resource of the plan's root module (those of child modules may come
-// from modules that are not readable here), and the plan has some.
-func matches(parts *tfplan.Parts, src *tfsrc.Sources) bool {
-	declared := map[string]bool{}
-	for _, a := range src.Addresses() {
-		declared[a] = true
-	}
-	any := false
-	for _, a := range parts.LiveAddresses() {
-		if strings.HasPrefix(a, "module.") {
-			any = any || declared[a]
-			continue
-		}
-		if !declared[a] {
-			return false
-		}
-		any = true
-	}
-	return any
 }
 
 func displayPath(p string) string {
@@ -228,22 +210,8 @@ func loadConfig(c *cli.Context, e *env) (*config.Config, error) {
 }
 
 func ruleExists(id string) bool {
-	_, ok := metaByID(id)
+	_, ok := checks.Lookup(id)
 	return ok
-}
-
-func metaOf(id string) checks.Meta {
-	m, _ := metaByID(id)
-	return m
-}
-
-func metaByID(id string) (checks.Meta, bool) {
-	for _, m := range checks.Catalogue(checks.All) {
-		if m.ID == id {
-			return m, true
-		}
-	}
-	return checks.Meta{}, false
 }
 
 // useColor decides whether the text output is coloured.

@@ -47,7 +47,7 @@ func explainCommand(e *env) *cli.Command {
 			if doc == "" {
 				return usageErr("unknown rule %q (lbguard rules lists them)", c.Args().First())
 			}
-			if r, ok := metaByID(id); ok {
+			if r, ok := checks.Lookup(id); ok {
 				fmt.Fprintf(e.stdout, "%s %s (severity %s)\n\n%s\n\nFix: %s\n\n", r.ID, r.Name, r.Severity, r.Summary, r.Remediation)
 			}
 			fmt.Fprint(e.stdout, doc)

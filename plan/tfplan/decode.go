@@ -14,12 +14,14 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/lbguard/lbguard/plan/link"
 )
 
-// rawPlan is a decoded plan JSON: the Parts the graph is built from, and
+// rawPlan is a decoded plan JSON: the linker's input, and
 // which top-level keys were present (to recognise state files).
 type rawPlan struct {
-	Parts
+	link.Input
 	Errored bool
 	seen    map[string]bool
 }
@@ -28,7 +30,8 @@ type rawPlan struct {
 // every 0.x and 1.x format (Terraform 0.12 onwards, OpenTofu).
 var supportedFormats = version.MustConstraints(version.NewConstraint(">= 0.1, < 2.0"))
 
-// decode reads a plan JSON from r. name is used in error messages.
+// decode reads a plan JSON from r, decoding the values only of the
+// resources whose type modelled accepts.
 func decode(r io.Reader, modelled func(typ string) bool) (*rawPlan, error) {
 	br, err := decodeText(r)
 	if err != nil {
@@ -190,7 +193,7 @@ func (p *rawPlan) collectState(m *stateModule, modelled func(string) bool) error
 		if err := json.Unmarshal(raw, sr); err != nil {
 			return fieldError("prior_state", err, 0)
 		}
-		p.Prior = append(p.Prior, &PriorResource{StateResource: sr, Module: m.Address})
+		p.Prior = append(p.Prior, &link.PriorResource{StateResource: sr, Module: m.Address})
 	}
 	for _, c := range m.ChildModules {
 		if err := p.collectState(c, modelled); err != nil {

@@ -4,45 +4,18 @@ import (
 	"math/big"
 	"slices"
 	"sort"
-	"strconv"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/lbguard/lbguard/plan/link"
 )
 
 // sensitive marks values that come from sensitive variables and outputs.
 const sensitive = "sensitive"
-
-// key is an instance key: none, a count index or a for_each key.
-type key struct {
-	kind int // 0 none, 1 count, 2 for_each
-	i    int
-	s    string
-}
-
-func (k key) String() string {
-	switch k.kind {
-	case 1:
-		return "[" + strconv.Itoa(k.i) + "]"
-	case 2:
-		return "[" + strconv.Quote(k.s) + "]"
-	}
-	return ""
-}
-
-// index is the key as plan JSON writes it in "index".
-func (k key) index() any {
-	switch k.kind {
-	case 1:
-		return float64(k.i)
-	case 2:
-		return k.s
-	}
-	return nil
-}
 
 // iter is what count.*, each.* and dynamic-block iterators mean while an
 // expression is evaluated.
@@ -108,28 +81,28 @@ func (ev *evaluator) newInst(m *module, addr, cfgPath string, inputs map[string]
 // resInsts are the instances of one resource in a module instance.
 type resInsts struct {
 	r       *resource
-	kind    int  // 0 single, 1 count, 2 for_each
+	kind    link.KeyKind
 	known   bool // whether count/for_each is known
 	tooMany bool // known, but beyond maxInstances
-	keys    []key
-	each    map[key]cty.Value
-	trees   map[key]*tree
-	busy    map[key]bool
+	keys    []link.Key
+	each    map[link.Key]cty.Value
+	trees   map[link.Key]*tree
+	busy    map[link.Key]bool
 }
 
 // callInsts are the instances of one module call in a module instance.
 type callInsts struct {
 	c       *call
-	kind    int
+	kind    link.KeyKind
 	known   bool
 	tooMany bool
-	keys    []key
-	insts   map[key]*modInst
+	keys    []link.Key
+	insts   map[link.Key]*modInst
 }
 
 // expand evaluates count or for_each into instance keys, within the
 // budget of maxInstances (tooMany when it is spent).
-func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, known, tooMany bool, keys []key, each map[key]cty.Value) {
+func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind link.KeyKind, known, tooMany bool, keys []link.Key, each map[link.Key]cty.Value) {
 	kind, known, keys, each = mi.expandKeys(countExpr, forEachExpr)
 	if known && mi.ev.instances+len(keys) > maxInstances {
 		return kind, false, true, nil, nil
@@ -138,42 +111,42 @@ func (mi *modInst) expand(countExpr, forEachExpr hcl.Expression) (kind int, know
 	return kind, known, false, keys, each
 }
 
-func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind int, known bool, keys []key, each map[key]cty.Value) {
+func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind link.KeyKind, known bool, keys []link.Key, each map[link.Key]cty.Value) {
 	switch {
 	case countExpr != nil:
 		v := mi.eval(countExpr, iter{})
 		v, _ = v.UnmarkDeep()
 		if !v.IsKnown() || v.IsNull() {
-			return 1, false, nil, nil
+			return link.CountKey, false, nil, nil
 		}
 		v, err := convert.Convert(v, cty.Number)
 		if err != nil {
-			return 1, false, nil, nil
+			return link.CountKey, false, nil, nil
 		}
 		n, acc := v.AsBigFloat().Int64()
 		if acc != big.Exact || n < 0 {
-			return 1, false, nil, nil
+			return link.CountKey, false, nil, nil
 		}
 		if n > maxInstances {
-			return 1, true, make([]key, maxInstances+1), nil // over the budget: expand says so
+			return link.CountKey, true, make([]link.Key, maxInstances+1), nil // over the budget: expand says so
 		}
 		for i := 0; i < int(n); i++ {
-			keys = append(keys, key{kind: 1, i: i})
+			keys = append(keys, link.IntKey(i))
 		}
-		return 1, true, keys, nil
+		return link.CountKey, true, keys, nil
 	case forEachExpr != nil:
 		v := mi.eval(forEachExpr, iter{})
 		v, _ = v.UnmarkDeep()
 		if !v.IsWhollyKnown() || v.IsNull() {
-			return 2, false, nil, nil
+			return link.EachKey, false, nil, nil
 		}
-		each = map[key]cty.Value{}
+		each = map[link.Key]cty.Value{}
 		t := v.Type()
 		switch {
 		case t.IsMapType() || t.IsObjectType():
 			for it := v.ElementIterator(); it.Next(); {
 				k, val := it.Element()
-				kk := key{kind: 2, s: k.AsString()}
+				kk := link.StrKey(k.AsString())
 				keys = append(keys, kk)
 				each[kk] = val
 			}
@@ -182,19 +155,19 @@ func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind int, 
 				_, val := it.Element()
 				s, err := convert.Convert(val, cty.String)
 				if err != nil || s.IsNull() {
-					return 2, false, nil, nil
+					return link.EachKey, false, nil, nil
 				}
-				kk := key{kind: 2, s: s.AsString()}
+				kk := link.StrKey(s.AsString())
 				keys = append(keys, kk)
 				each[kk] = val
 			}
 		default:
-			return 2, false, nil, nil
+			return link.EachKey, false, nil, nil
 		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i].s < keys[j].s })
-		return 2, true, keys, each
+		sort.Slice(keys, func(i, j int) bool { return keys[i].Str < keys[j].Str })
+		return link.EachKey, true, keys, each
 	}
-	return 0, true, []key{{}}, nil
+	return link.NoKey, true, []link.Key{{}}, nil
 }
 
 func (mi *modInst) resource(local string) *resInsts {
@@ -210,14 +183,14 @@ func (mi *modInst) resource(local string) *resInsts {
 	if r == nil {
 		return nil
 	}
-	ri := &resInsts{r: r, trees: map[key]*tree{}, busy: map[key]bool{}}
+	ri := &resInsts{r: r, trees: map[link.Key]*tree{}, busy: map[link.Key]bool{}}
 	mi.res[local] = ri
 	ri.kind, ri.known, ri.tooMany, ri.keys, ri.each = mi.expand(r.count, r.forEach)
 	return ri
 }
 
 // instTree evaluates one instance of a resource (memoised).
-func (mi *modInst) instTree(ri *resInsts, k key) *tree {
+func (mi *modInst) instTree(ri *resInsts, k link.Key) *tree {
 	if t, ok := ri.trees[k]; ok {
 		return t
 	}
@@ -228,11 +201,11 @@ func (mi *modInst) instTree(ri *resInsts, k key) *tree {
 	defer delete(ri.busy, k)
 	it := iter{}
 	switch ri.kind {
-	case 1:
-		i := k.i
+	case link.CountKey:
+		i := k.Int
 		it.count = &i
-	case 2:
-		it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.s), ri.each[k]
+	case link.EachKey:
+		it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.Str), ri.each[k]
 	}
 	t := mi.evalBody(ri.r.body, ri.r.typ, nil, it, true)
 	ri.trees[k] = t
@@ -247,7 +220,7 @@ func (mi *modInst) resourceValue(local string) cty.Value {
 	if ri == nil || !ri.known || ri.r.data {
 		return cty.DynamicVal
 	}
-	inst := func(k key) cty.Value {
+	inst := func(k link.Key) cty.Value {
 		t := mi.instTree(ri, k)
 		if t == nil {
 			return cty.DynamicVal
@@ -255,20 +228,20 @@ func (mi *modInst) resourceValue(local string) cty.Value {
 		return t.objectWith(mi.m.attrNames)
 	}
 	switch ri.kind {
-	case 1:
+	case link.CountKey:
 		vals := make([]cty.Value, 0, len(ri.keys))
 		for _, k := range ri.keys {
 			vals = append(vals, inst(k))
 		}
 		return cty.TupleVal(vals)
-	case 2:
+	case link.EachKey:
 		vals := map[string]cty.Value{}
 		for _, k := range ri.keys {
-			vals[k.s] = inst(k)
+			vals[k.Str] = inst(k)
 		}
 		return cty.ObjectVal(vals)
 	}
-	return inst(key{})
+	return inst(link.Key{})
 }
 
 func (mi *modInst) callInstances(name string) *callInsts {
@@ -279,9 +252,9 @@ func (mi *modInst) callInstances(name string) *callInsts {
 	if c == nil {
 		return nil
 	}
-	ci := &callInsts{c: c, insts: map[key]*modInst{}}
+	ci := &callInsts{c: c, insts: map[link.Key]*modInst{}}
 	mi.calls[name] = ci
-	var each map[key]cty.Value
+	var each map[link.Key]cty.Value
 	ci.kind, ci.known, ci.tooMany, ci.keys, each = mi.expand(c.count, c.forEach)
 	if c.child == nil || !ci.known {
 		return ci
@@ -289,11 +262,11 @@ func (mi *modInst) callInstances(name string) *callInsts {
 	for _, k := range ci.keys {
 		it := iter{}
 		switch ci.kind {
-		case 1:
-			i := k.i
+		case link.CountKey:
+			i := k.Int
 			it.count = &i
-		case 2:
-			it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.s), each[k]
+		case link.EachKey:
+			it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.Str), each[k]
 		}
 		inputs := map[string]cty.Value{}
 		args := map[string]*treeAttr{}
@@ -328,20 +301,20 @@ func (mi *modInst) callValue(name string) cty.Value {
 		return cty.DynamicVal
 	}
 	switch ci.kind {
-	case 1:
+	case link.CountKey:
 		vals := make([]cty.Value, 0, len(ci.keys))
 		for _, k := range ci.keys {
 			vals = append(vals, ci.insts[k].outputsValue())
 		}
 		return cty.TupleVal(vals)
-	case 2:
+	case link.EachKey:
 		vals := map[string]cty.Value{}
 		for _, k := range ci.keys {
-			vals[k.s] = ci.insts[k].outputsValue()
+			vals[k.Str] = ci.insts[k].outputsValue()
 		}
 		return cty.ObjectVal(vals)
 	}
-	return ci.insts[key{}].outputsValue()
+	return ci.insts[link.Key{}].outputsValue()
 }
 
 func (mi *modInst) outputsValue() cty.Value {

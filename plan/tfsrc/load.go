@@ -14,7 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lbguard/lbguard/plan"
-	"github.com/lbguard/lbguard/plan/tfplan"
+	"github.com/lbguard/lbguard/plan/link"
 )
 
 // Options are the inputs of a root module that are not in its files.
@@ -30,7 +30,7 @@ type Sources struct {
 	// Dir is the directory read, as given.
 	Dir          string
 	Suppressions []plan.Suppression
-	parts        *tfplan.Parts
+	parts        *link.Input
 	skipped      []plan.Skipped
 	locs         map[string]*resLoc
 	locals       map[string]map[string]*tfjson.Expression
@@ -74,7 +74,7 @@ func Load(dir string, opts Options) (*Sources, error) {
 	rootInst := ev.newInst(root, "", "", inputs)
 
 	s := &Sources{Dir: dir, locs: map[string]*resLoc{}, locals: map[string]map[string]*tfjson.Expression{}}
-	sy := &synth{parts: &tfplan.Parts{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
+	sy := &synth{parts: &link.Input{Variables: map[string]*tfjson.PlanVariable{}}, configs: map[string]*tfjson.ConfigModule{}, locs: s.locs,
 		inst: newPerInstance()}
 	rootCfg := sy.moduleInst(rootInst)
 	sy.parts.Config = &tfjson.Config{RootModule: rootCfg}
@@ -126,21 +126,21 @@ func localExprs(m *module) map[string]*tfjson.Expression {
 	return out
 }
 
-// HasDynamic implements tfplan.LocalSource: whether the resource at a
+// HasDynamic implements link.LocalSource: whether the resource at a
 // configuration address writes a block type as a dynamic block.
 func (s *Sources) HasDynamic(configAddress, block string) bool {
 	rl := s.locs[configAddress]
 	return rl != nil && rl.dynamic[block]
 }
 
-// Local implements tfplan.LocalSource: a local's expression as written,
+// Local implements link.LocalSource: a local's expression as written,
 // whose references a plan's values resolve.
 func (s *Sources) Local(modulePath, name string) (*tfjson.Expression, bool) {
 	e, ok := s.locals[modulePath][name]
 	return e, ok
 }
 
-// evaluated implements tfplan.Evaluated for the sources' own parts.
+// evaluated implements link.Evaluated for the sources' own parts.
 type evaluated struct{ *Sources }
 
 func (s evaluated) Config(addr string) (map[string]*tfjson.Expression, bool) {
@@ -166,7 +166,7 @@ func (s evaluated) Output(moduleInstance, name string) (*tfjson.Expression, bool
 // Graph builds the graph of the sources themselves (source mode), with
 // locations and suppression comments.
 func (s *Sources) Graph() (*plan.Graph, error) {
-	g, err := tfplan.Build(s.parts, tfplan.Options{Locals: s, Evaluated: evaluated{s}, Kind: "source", Path: s.Dir})
+	g, err := link.Build(s.parts, link.Options{Locals: s, Evaluated: evaluated{s}, Kind: "source", Path: s.Dir})
 	if err != nil {
 		return nil, err
 	}
@@ -201,15 +201,23 @@ func (s *Sources) Attach(g *plan.Graph) int {
 	return found
 }
 
-// Addresses lists the configuration addresses of the managed resources
-// the sources declare, for matching them with a plan.
-func (s *Sources) Addresses() []string {
-	out := make([]string, 0, len(s.locs))
-	for a := range s.locs {
-		out = append(out, a)
+// Declares reports whether these are the sources of a plan: they declare
+// every resource of the plan's root module (those of child modules may
+// come from modules that are not readable here), and the plan has some.
+func (s *Sources) Declares(in *link.Input) bool {
+	any := false
+	for _, a := range in.LiveAddresses() {
+		_, declared := s.locs[a]
+		if strings.HasPrefix(a, "module.") {
+			any = any || declared
+			continue
+		}
+		if !declared {
+			return false
+		}
+		any = true
 	}
-	sort.Strings(out)
-	return out
+	return any
 }
 
 // rootVariables gathers the values given for the root module's

@@ -12,7 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/lbguard/lbguard/plan"
-	"github.com/lbguard/lbguard/plan/tfplan"
+	"github.com/lbguard/lbguard/plan/link"
 )
 
 // attrBlocks are blocks that Terraform 1.1 and later show in a plan's
@@ -27,7 +27,7 @@ var attrBlocks = map[string]map[string]bool{
 // known, everything computed is known only after apply) and the
 // configuration with each argument's references.
 type synth struct {
-	parts   *tfplan.Parts
+	parts   *link.Input
 	configs map[string]*tfjson.ConfigModule
 	locs    map[string]*resLoc
 	skipped []plan.Skipped
@@ -58,7 +58,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 				s.change(mi, r, k, t)
 				insts = append(insts, instTree{joinAddr(mi.addr, r.local()+k.String()), t})
 			}
-		} else if tfplan.Modelled(r.typ) && !r.data {
+		} else if link.Modelled(r.typ) && !r.data {
 			what := "count"
 			if r.forEach != nil {
 				what = "for_each"
@@ -150,7 +150,7 @@ func (s *synth) instanceConfigs(insts []instTree, asAttr map[string]bool) {
 }
 
 // perInstance is what the sources evaluated per instance, for
-// tfplan.Evaluated: each resource instance's own configuration, and each
+// link.Evaluated: each resource instance's own configuration, and each
 // module instance's locals, outputs and the arguments its call passed.
 type perInstance struct {
 	configs               map[string]map[string]*tfjson.Expression // resource instance -> argument
@@ -205,14 +205,14 @@ func (s *synth) staticConfig(m *module) *tfjson.ConfigModule {
 }
 
 // change records one resource instance as a plan would show it.
-func (s *synth) change(mi *modInst, r *resource, k key, t *tree) {
+func (s *synth) change(mi *modInst, r *resource, k link.Key, t *tree) {
 	rc := &tfjson.ResourceChange{
 		Address:       joinAddr(mi.addr, r.local()+k.String()),
 		ModuleAddress: mi.addr,
 		Mode:          tfjson.ManagedResourceMode,
 		Type:          r.typ,
 		Name:          r.name,
-		Index:         k.index(),
+		Index:         k.Index(),
 		ProviderName:  "registry.terraform.io/hashicorp/aws",
 		Change:        &tfjson.Change{Actions: tfjson.Actions{tfjson.ActionCreate}},
 	}
@@ -224,7 +224,7 @@ func (s *synth) change(mi *modInst, r *resource, k key, t *tree) {
 	} else {
 		rc.Change.After, rc.Change.AfterUnknown, rc.Change.AfterSensitive = planValue(t.object())
 	}
-	if tfplan.Modelled(r.typ) {
+	if link.Modelled(r.typ) {
 		s.parts.Changes = append(s.parts.Changes, rc)
 	} else {
 		rc.Change = &tfjson.Change{Actions: rc.Change.Actions}

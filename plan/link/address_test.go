@@ -1,4 +1,4 @@
-package tfplan
+package link
 
 import (
 	"reflect"
@@ -12,13 +12,13 @@ func TestParseRef(t *testing.T) {
 	}{
 		{"aws_lb.web", ref{kind: refResource, local: "aws_lb.web"}},
 		{"aws_lb.web.arn", ref{kind: refResource, local: "aws_lb.web", rest: []string{"arn"}}},
-		{"aws_lb.web[0].arn", ref{kind: refResource, local: "aws_lb.web", key: instKey{kind: intKey, i: 0}, hasKey: true, rest: []string{"arn"}}},
-		{`aws_lb.web["a b"]`, ref{kind: refResource, local: "aws_lb.web", key: instKey{kind: strKey, s: "a b"}, hasKey: true}},
+		{"aws_lb.web[0].arn", ref{kind: refResource, local: "aws_lb.web", key: IntKey(0), hasKey: true, rest: []string{"arn"}}},
+		{`aws_lb.web["a b"]`, ref{kind: refResource, local: "aws_lb.web", key: StrKey("a b"), hasKey: true}},
 		{"data.aws_lb.shared.arn", ref{kind: refResource, local: "data.aws_lb.shared", rest: []string{"arn"}}},
 		{"var.lb.arn", ref{kind: refVar, name: "lb", rest: []string{"arn"}}},
 		{"local.ids", ref{kind: refLocal, name: "ids"}},
 		{"module.alb.arn", ref{kind: refModule, name: "alb", output: "arn"}},
-		{`module.alb["x"].arn`, ref{kind: refModule, name: "alb", key: instKey{kind: strKey, s: "x"}, hasKey: true, output: "arn"}},
+		{`module.alb["x"].arn`, ref{kind: refModule, name: "alb", key: StrKey("x"), hasKey: true, output: "arn"}},
 		{"module.alb.ids[1]", ref{kind: refModule, name: "alb", output: "ids", rest: []string{"1"}}},
 		{"count.index", ref{kind: refContext}},
 		{"each.value.port", ref{kind: refContext}},
@@ -62,7 +62,7 @@ func TestModuleInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []modStep{{"a", instKey{kind: intKey}}, {"b", instKey{kind: strKey, s: "k"}}, {"c", instKey{}}}
+	want := []modStep{{"a", IntKey(0)}, {"b", StrKey("k")}, {"c", Key{}}}
 	if !reflect.DeepEqual(steps, want) {
 		t.Fatalf("got %+v", steps)
 	}
@@ -78,8 +78,8 @@ func TestModuleInstances(t *testing.T) {
 }
 
 func TestSameKeys(t *testing.T) {
-	a := []instKey{{kind: intKey, i: 0}, {kind: intKey, i: 1}}
-	b := []instKey{{kind: intKey, i: 1}, {kind: intKey, i: 0}}
+	a := []Key{IntKey(0), IntKey(1)}
+	b := []Key{IntKey(1), IntKey(0)}
 	if !sameKeys(a, b) {
 		t.Error("same count, any order")
 	}

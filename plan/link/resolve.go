@@ -1,4 +1,4 @@
-package tfplan
+package link
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ type inst struct {
 	local   string // "aws_lb.this" or "data.aws_vpc.x"
 	typ     string
 	mode    tfjson.ResourceMode
-	key     instKey
+	key     Key
 	action  string // create, update, replace, no-op, read, delete
 	after   obj    // values after apply (before, for deletions)
 	before  obj    // values before apply; empty for new resources
@@ -34,9 +34,18 @@ type modCfg struct {
 type resolver struct {
 	cfgs    map[string]*modCfg
 	insts   map[string]map[string][]*inst // module instance -> local address -> instances
-	modKeys map[string]map[string][]instKey
-	vars    map[string]*tfjson.PlanVariable
-	locals  LocalSource
+	modKeys map[string]map[string][]Key
+	// The indexes below keep linking linear in the number of instances:
+	// byKey finds an instance by its key, callSeen says whether a module
+	// call instance is recorded in modKeys, keyLists holds the keys of
+	// each resource once, and same remembers which key lists were compared.
+	byKey    map[instID]*inst
+	callSeen map[instID]bool
+	keyLists map[instID][]Key
+	same     map[keyPair]bool
+	parsed   map[refsID]parsedRefs
+	vars     map[string]*tfjson.PlanVariable
+	locals   LocalSource
 	// evaluated is Options.Evaluated, if any.
 	evaluated Evaluated
 	// memo keeps what each expression resolved to in each origin, so that
@@ -44,9 +53,50 @@ type resolver struct {
 	memo map[memoKey][]source
 }
 
+// instID names a resource instance (or, with local a module call's name,
+// a module call instance) within a module instance.
+type instID struct {
+	mod, local string
+	key        Key
+}
+
+// parsedRefs is what parseRefs made of an expression's references.
+type parsedRefs struct {
+	refs    []ref
+	context []string
+}
+
+// parseRefs is the package's parseRefs, once per list of references: an
+// expression is resolved once per instance, and parsing is its costliest
+// part.
+func (r *resolver) parseRefs(list []string) ([]ref, []string) {
+	if len(list) == 0 {
+		return parseRefs(list)
+	}
+	id := refsID{&list[0], len(list)}
+	p, ok := r.parsed[id]
+	if !ok {
+		p.refs, p.context = parseRefs(list)
+		r.parsed[id] = p
+	}
+	return p.refs, p.context
+}
+
+// refsID identifies a list of references by its first element.
+type refsID struct {
+	first *string
+	n     int
+}
+
+// keyPair identifies two shared key lists by their first element.
+type keyPair struct {
+	a, b   *Key
+	la, lb int
+}
+
 type memoKey struct {
 	mod  string
-	key  instKey
+	key  Key
 	expr *tfjson.Expression
 }
 
@@ -55,7 +105,12 @@ func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, local
 		evaluated: evaluated,
 		cfgs:      map[string]*modCfg{},
 		insts:     map[string]map[string][]*inst{},
-		modKeys:   map[string]map[string][]instKey{},
+		modKeys:   map[string]map[string][]Key{},
+		byKey:     map[instID]*inst{},
+		callSeen:  map[instID]bool{},
+		keyLists:  map[instID][]Key{},
+		same:      map[keyPair]bool{},
+		parsed:    map[refsID]parsedRefs{},
 		vars:      vars,
 		locals:    locals,
 		memo:      map[memoKey][]source{},
@@ -94,10 +149,12 @@ func (r *resolver) addInstance(in *inst) error {
 		parent := renderModuleInstance(steps[:i])
 		calls := r.modKeys[parent]
 		if calls == nil {
-			calls = map[string][]instKey{}
+			calls = map[string][]Key{}
 			r.modKeys[parent] = calls
 		}
-		if !containsKey(calls[steps[i].name], steps[i].key) {
+		id := instID{mod: parent, local: steps[i].name, key: steps[i].key}
+		if !r.callSeen[id] {
+			r.callSeen[id] = true
 			calls[steps[i].name] = append(calls[steps[i].name], steps[i].key)
 		}
 	}
@@ -107,16 +164,8 @@ func (r *resolver) addInstance(in *inst) error {
 		r.insts[in.mod] = byLocal
 	}
 	byLocal[in.local] = append(byLocal[in.local], in)
+	r.byKey[instID{mod: in.mod, local: in.local, key: in.key}] = in
 	return nil
-}
-
-func containsKey(keys []instKey, k instKey) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // configFor returns the configuration of an instance's resource, if any.
@@ -133,12 +182,34 @@ func (r *resolver) configFor(in *inst) (*modCfg, *tfjson.ConfigResource) {
 }
 
 // keysOf returns the instance keys of a resource in a module instance.
-func (r *resolver) keysOf(mod, local string) []instKey {
-	var keys []instKey
+// The list is made once and shared: callers must not change it. Every
+// instance is added before the first call.
+func (r *resolver) keysOf(mod, local string) []Key {
+	id := instID{mod: mod, local: local}
+	if keys, ok := r.keyLists[id]; ok {
+		return keys
+	}
+	var keys []Key
 	for _, in := range r.insts[mod][local] {
 		keys = append(keys, in.key)
 	}
+	r.keyLists[id] = keys
 	return keys
+}
+
+// sameKeys is the package's sameKeys, remembered for the shared key lists
+// that keysOf and modKeys hold, which are compared once per instance.
+func (r *resolver) sameKeys(a, b []Key) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	id := keyPair{&a[0], &b[0], len(a), len(b)}
+	if v, ok := r.same[id]; ok {
+		return v
+	}
+	v := sameKeys(a, b)
+	r.same[id] = v
+	return v
 }
 
 // origin is where an expression is evaluated: a module instance, and the
@@ -147,8 +218,8 @@ func (r *resolver) keysOf(mod, local string) []instKey {
 type origin struct {
 	mod  string
 	cfg  *modCfg
-	keys []instKey
-	key  instKey
+	keys []Key
+	key  Key
 	who  string // the referring address, for messages
 }
 
@@ -203,7 +274,7 @@ func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []sour
 }
 
 func (r *resolver) resolveRefs(o origin, references []string, depth int) []source {
-	refs, context := parseRefs(references)
+	refs, context := r.parseRefs(references)
 	if len(refs) == 0 {
 		return []source{{reason: "the value comes from " + strings.Join(context, ", ")}}
 	}
@@ -228,22 +299,14 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 		var pick *inst
 		switch {
 		case rf.hasKey:
-			for _, c := range cands {
-				if c.key == rf.key {
-					pick = c
-				}
-			}
+			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: rf.key}]
 			if pick == nil {
 				return fail("%s%s is not in the plan", label, rf.key)
 			}
 		case len(cands) == 1:
 			pick = cands[0]
-		case sameKeys(o.keys, r.keysOf(o.mod, rf.local)):
-			for _, c := range cands {
-				if c.key == o.key {
-					pick = c
-				}
-			}
+		case r.sameKeys(o.keys, r.keysOf(o.mod, rf.local)):
+			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: o.key}]
 		}
 		if pick == nil {
 			return fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who)
@@ -344,14 +407,14 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 		return fail("module.%s has no output %q", rf.name, rf.output)
 	}
 	keys := r.modKeys[o.mod][rf.name]
-	var key instKey
+	var key Key
 	switch {
 	case rf.hasKey:
 		key = rf.key
 	case call.CountExpression == nil && call.ForEachExpression == nil:
 	case len(keys) == 1:
 		key = keys[0]
-	case sameKeys(o.keys, keys):
+	case r.sameKeys(o.keys, keys):
 		key = o.key
 	default:
 		return fail("module.%s has %d instances and the reference from %s does not say which one", rf.name, len(keys), o.who)
@@ -426,12 +489,12 @@ func qualify(mod, local string) string {
 func sortInstances(list []*inst) {
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i].key, list[j].key
-		if a.kind != b.kind {
-			return a.kind < b.kind
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
 		}
-		if a.kind == intKey {
-			return a.i < b.i
+		if a.Kind == CountKey {
+			return a.Int < b.Int
 		}
-		return a.s < b.s
+		return a.Str < b.Str
 	})
 }

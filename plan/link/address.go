@@ -1,74 +1,20 @@
-package tfplan
+package link
 
 import (
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
 )
-
-// instKey is an instance key: none, a count index or a for_each key.
-type instKey struct {
-	kind keyKind
-	i    int
-	s    string
-}
-
-type keyKind int
-
-const (
-	noKey keyKind = iota
-	intKey
-	strKey
-)
-
-func (k instKey) String() string {
-	switch k.kind {
-	case intKey:
-		return "[" + strconv.Itoa(k.i) + "]"
-	case strKey:
-		return "[" + strconv.Quote(k.s) + "]"
-	}
-	return ""
-}
-
-// keyFromIndex converts the "index" of a plan resource.
-func keyFromIndex(v any) instKey {
-	switch x := v.(type) {
-	case float64:
-		return instKey{kind: intKey, i: int(x)}
-	case string:
-		return instKey{kind: strKey, s: x}
-	}
-	return instKey{}
-}
-
-func keyFromCty(v cty.Value) (instKey, bool) {
-	if !v.IsKnown() || v.IsNull() {
-		return instKey{}, false
-	}
-	switch v.Type() {
-	case cty.Number:
-		bf := v.AsBigFloat()
-		if i, acc := bf.Int64(); acc == big.Exact {
-			return instKey{kind: intKey, i: int(i)}, true
-		}
-	case cty.String:
-		return instKey{kind: strKey, s: v.AsString()}, true
-	}
-	return instKey{}, false
-}
 
 // sameKeys reports whether two key sets are equal and not empty.
-func sameKeys(a, b []instKey) bool {
+func sameKeys(a, b []Key) bool {
 	if len(a) == 0 || len(a) != len(b) {
 		return false
 	}
-	set := make(map[instKey]bool, len(a))
+	set := make(map[Key]bool, len(a))
 	for _, k := range a {
 		set[k] = true
 	}
@@ -83,7 +29,7 @@ func sameKeys(a, b []instKey) bool {
 // modStep is one module call instance in a module instance path.
 type modStep struct {
 	name string
-	key  instKey
+	key  Key
 }
 
 // parseModuleInstance parses "module.a[0].module.b" into its steps.
@@ -165,11 +111,11 @@ func traverserName(t hcl.Traverser) (string, bool) {
 	return "", false
 }
 
-func traverserKey(t hcl.Traverser) (instKey, bool) {
+func traverserKey(t hcl.Traverser) (Key, bool) {
 	if x, ok := t.(hcl.TraverseIndex); ok {
 		return keyFromCty(x.Key)
 	}
-	return instKey{}, false
+	return Key{}, false
 }
 
 // traverserStep renders an attribute or index step as a path element.
@@ -179,10 +125,10 @@ func traverserStep(t hcl.Traverser) (string, bool) {
 	}
 	if x, ok := t.(hcl.TraverseIndex); ok {
 		if k, ok := keyFromCty(x.Key); ok {
-			if k.kind == intKey {
-				return strconv.Itoa(k.i), true
+			if k.Kind == CountKey {
+				return strconv.Itoa(k.Int), true
 			}
-			return k.s, true
+			return k.Str, true
 		}
 	}
 	return "", false
@@ -205,7 +151,7 @@ type ref struct {
 	text    string   // as written in the plan
 	local   string   // resources: "aws_lb.this" or "data.aws_vpc.x"
 	name    string   // var, local and module call names
-	key     instKey  // static resource or module instance key
+	key     Key      // static resource or module instance key
 	hasKey  bool     // whether key was given
 	output  string   // module output name
 	rest    []string // attribute path after the subject

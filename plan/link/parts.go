@@ -1,14 +1,15 @@
-package tfplan
+package link
 
 import (
-	"github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// Parts is what a graph is built from: a decoded plan JSON, or the
-// plan-like form of the .tf sources that plan/tfsrc makes, so that both
-// give the same graph.
-type Parts struct {
+// Input is what the linker builds a graph from: a plan JSON as plan/tfplan
+// decodes it, or the plan-like form of the .tf sources that plan/tfsrc
+// makes, so that both give the same graph. Only resources of modelled types
+// (see Modelled) carry their values; a loader never needs to decode the
+// values of anything else.
+type Input struct {
 	FormatVersion    string
 	TerraformVersion string
 	Variables        map[string]*tfjson.PlanVariable
@@ -48,7 +49,7 @@ type LocalSource interface {
 // module: an index computed from count.index or each.key
 // (aws_lb_target_group.main[lookup(var.l, "tg", count.index)] is
 // aws_lb_target_group.main[1] for instance [1]), the branch a conditional
-// takes, the blocks a dynamic block writes. Only for parts evaluated from
+// takes, the blocks a dynamic block writes. Only for an Input evaluated from
 // the sources themselves: a plan's instances may have been planned with
 // other inputs. Each method reports false where it has nothing to add.
 type Evaluated interface {
@@ -72,14 +73,6 @@ type Options struct {
 	Kind, Path string
 }
 
-// Modelled reports whether lbguard reads the values of a resource type.
+// Modelled reports whether lbguard reads the values of a resource type:
+// loaders decode the values of these types and may skip the others'.
 func Modelled(typ string) bool { return modelled(typ) }
-
-// oldConfigFormat reports whether a Terraform version is older than 1.1.
-func oldConfigFormat(terraformVersion string) bool {
-	v, err := version.NewVersion(terraformVersion)
-	if err != nil {
-		return true
-	}
-	return v.LessThan(version.Must(version.NewVersion("1.1.0")))
-}

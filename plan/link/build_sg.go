@@ -1,4 +1,4 @@
-package tfplan
+package link
 
 import (
 	"fmt"
@@ -73,7 +73,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 		if e := c.body.attr(name); e != nil || c.b.hasDynamic(c.in, name) {
 			return nil, fmt.Sprintf("the %s rules of %s are known only after apply", name, g.Address)
 		}
-		if !c.body.complete || c.b.parts.OldConfig {
+		if !c.body.complete || c.b.in.OldConfig {
 			return nil, fmt.Sprintf("the %s rules of %s are known only after apply, and the plan's configuration cannot show whether it has inline rules", name, g.Address)
 		}
 		// No inline rules: the separate rule resources are the whole set.

@@ -1,4 +1,4 @@
-package tfplan
+package link_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/lbguard/lbguard/plan"
+	"github.com/lbguard/lbguard/plan/link"
+	"github.com/lbguard/lbguard/plan/tfplan"
 )
 
 // The tests below build small plans by hand for shapes that a generated
@@ -71,7 +73,11 @@ func load(t *testing.T, changes []change, config map[string]any, extra map[strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Read(strings.NewReader(string(b)), Options{})
+	in, err := tfplan.Read(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := link.Build(in, link.Options{Kind: "plan"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package tfplan
+package link
 
 import (
 	"fmt"

@@ -1,0 +1,318 @@
+package link
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// LiveAddresses lists the configuration addresses of the plan's
+// resources that exist after apply.
+func (p *Input) LiveAddresses() []string {
+	var out []string
+	for _, list := range [][]*tfjson.ResourceChange{p.Changes, p.Others} {
+		for _, rc := range list {
+			if rc.DeposedKey != "" || rc.Change == nil || actionOf(rc.Change.Actions) == "delete" {
+				continue
+			}
+			out = append(out, plan.ConfigAddress(rc.Address))
+		}
+	}
+	return out
+}
+
+// Build links the resources of in into a graph. Its errors name the input
+// (opts.Path) and the resource at fault.
+func Build(in *Input, opts Options) (*plan.Graph, error) {
+	b := &builder{
+		in:        in,
+		r:         newResolver(in.Config, in.Variables, opts.Locals, opts.Evaluated),
+		evaluated: opts.Evaluated,
+		byID:      map[string][]any{},
+		following: map[string]bool{},
+		g: &plan.Graph{Source: plan.Source{
+			Kind:             opts.Kind,
+			Path:             opts.Path,
+			FormatVersion:    in.FormatVersion,
+			TerraformVersion: in.TerraformVersion,
+		}},
+	}
+	if err := b.collect(); err != nil {
+		if le, ok := err.(*Error); ok && le.Path == "" {
+			le.Path = opts.Path
+		}
+		return nil, err
+	}
+	b.build()
+	return b.g, nil
+}
+
+// builder turns the decoded plan into a graph.
+type builder struct {
+	in      *Input
+	r       *resolver
+	g       *plan.Graph
+	live    []*inst // instances that exist after apply, in address order
+	deleted []*inst // instances the plan deletes (their before values)
+	byID    map[string][]any
+	// following holds the resource attributes being followed, to stop at
+	// reference cycles.
+	following map[string]bool
+	// evaluated is Options.Evaluated, if any.
+	evaluated Evaluated
+
+	// per-node state needed between passes
+	listenerProtocolUnset map[*plan.Listener]bool
+	groups                map[*plan.SecurityGroup]*sgState
+	sgRules               []*ruleRes
+	targets               []*pendingTarget
+}
+
+// collect gathers every resource instance of the plan.
+func (b *builder) collect() error {
+	seen := map[string]bool{}
+	add := func(rc *tfjson.ResourceChange, decoded bool) error {
+		if rc.DeposedKey != "" || rc.Change == nil {
+			return nil // a deposed object is being destroyed
+		}
+		in := &inst{
+			addr:    rc.Address,
+			mod:     rc.ModuleAddress,
+			typ:     rc.Type,
+			mode:    rc.Mode,
+			key:     KeyFromIndex(rc.Index),
+			action:  actionOf(rc.Change.Actions),
+			decoded: decoded,
+		}
+		in.local = localAddr(rc.Mode, rc.Type, rc.Name)
+		if decoded {
+			in.after = afterOf(rc.Change, in.action)
+			if m, ok := rc.Change.Before.(map[string]any); ok {
+				in.before = obj{v: m, sens: rc.Change.BeforeSensitive}
+			}
+		}
+		seen[in.addr] = true
+		if in.action == "delete" {
+			if decoded {
+				b.deleted = append(b.deleted, in)
+			}
+			return nil
+		}
+		b.live = append(b.live, in)
+		return b.addInstance(in)
+	}
+	for _, rc := range b.in.Changes {
+		if err := add(rc, true); err != nil {
+			return err
+		}
+	}
+	for _, rc := range b.in.Others {
+		if err := add(rc, false); err != nil {
+			return err
+		}
+	}
+	// Data sources read while planning, and (in unusual plans) managed
+	// resources without a change entry, are only in prior_state.
+	for _, sr := range b.in.Prior {
+		addr := sr.Address
+		if sr.Module != "" && !strings.HasPrefix(addr, sr.Module+".") {
+			// Terraform 0.12 wrote child-module addresses in prior_state
+			// without their module.
+			addr = sr.Module + "." + addr
+		}
+		if seen[addr] {
+			continue
+		}
+		in := &inst{
+			addr:    addr,
+			mod:     sr.Module,
+			typ:     sr.Type,
+			mode:    sr.Mode,
+			key:     KeyFromIndex(sr.Index),
+			local:   localAddr(sr.Mode, sr.Type, sr.Name),
+			action:  "no-op",
+			decoded: true,
+			after:   obj{v: sr.AttributeValues, sens: sensitiveMask(sr.SensitiveValues)},
+		}
+		if sr.Mode == tfjson.DataResourceMode {
+			in.action = "read"
+		}
+		seen[in.addr] = true
+		b.live = append(b.live, in)
+		if err := b.addInstance(in); err != nil {
+			return err
+		}
+	}
+	sort.SliceStable(b.live, func(i, j int) bool { return b.live[i].addr < b.live[j].addr })
+	for _, byLocal := range b.r.insts {
+		for _, list := range byLocal {
+			sortInstances(list)
+		}
+	}
+	return nil
+}
+
+// addInstance indexes an instance for the resolver; an instance whose
+// address it cannot read stops the build.
+func (b *builder) addInstance(in *inst) error {
+	if err := b.r.addInstance(in); err != nil {
+		return &Error{Address: in.addr, Msg: err.Error()}
+	}
+	return nil
+}
+
+// Error is a problem with one resource of the input that stops linking:
+// Terraform never writes such a resource, so the input is malformed.
+type Error struct {
+	Path    string // the input, as the user named it
+	Address string // the resource at fault
+	Msg     string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	if e.Address != "" {
+		b.WriteString(e.Address)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func localAddr(mode tfjson.ResourceMode, typ, name string) string {
+	if mode == tfjson.DataResourceMode {
+		return "data." + typ + "." + name
+	}
+	return typ + "." + name
+}
+
+func actionOf(a tfjson.Actions) string {
+	switch {
+	case a.Replace():
+		return "replace"
+	case a.Delete():
+		return "delete"
+	case a.Create():
+		return "create"
+	case a.Update():
+		return "update"
+	case a.Read():
+		return "read"
+	case a.NoOp():
+		return "no-op"
+	}
+	if len(a) == 1 && a[0] == "forget" {
+		// Removed from the state but not destroyed: the object stays.
+		return "forget"
+	}
+	return strings.Join(actionStrings(a), ",")
+}
+
+func actionStrings(a tfjson.Actions) []string {
+	out := make([]string, len(a))
+	for i, x := range a {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// afterOf returns the values of the world after apply: the planned values,
+// or for a deletion (or a forgotten object) the values before.
+func afterOf(ch *tfjson.Change, action string) obj {
+	if action == "delete" || action == "forget" {
+		m, _ := ch.Before.(map[string]any)
+		return obj{v: m, sens: ch.BeforeSensitive}
+	}
+	m, _ := ch.After.(map[string]any)
+	return obj{v: m, unk: ch.AfterUnknown, sens: ch.AfterSensitive}
+}
+
+// sensitiveMask decodes a prior_state sensitive_values mask.
+func sensitiveMask(raw []byte) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil
+	}
+	return m
+}
+
+// hasDynamic asks the sources, when given, whether a resource writes a
+// block type as a dynamic block.
+func (b *builder) hasDynamic(in *inst, block string) bool {
+	return b.r.locals != nil && b.r.locals.HasDynamic(plan.ConfigAddress(in.addr), block)
+}
+
+// index records the known IDs and ARNs of a node for lookups.
+func (b *builder) index(node any, ids ...plan.Value[string]) {
+	for _, id := range ids {
+		if id.Known && id.V != "" && !containsNode(b.byID[id.V], node) {
+			b.byID[id.V] = append(b.byID[id.V], node)
+		}
+	}
+}
+
+// lookup finds the node with a known ID or ARN. Managed resources win over
+// data sources naming the same object.
+func (b *builder) lookup(id string) target {
+	nodes := b.byID[id]
+	var managed []any
+	for _, n := range nodes {
+		if x, ok := n.(plan.Node); ok && x.Res().Mode == plan.Managed {
+			managed = append(managed, n)
+		}
+	}
+	switch {
+	case len(managed) == 1:
+		return target{node: managed[0]}
+	case len(managed) > 1:
+		return target{reason: fmt.Sprintf("several resources of the plan have the ID %s", id)}
+	case len(nodes) >= 1:
+		return target{node: nodes[0]}
+	}
+	return target{id: id}
+}
+
+func (b *builder) lookupAll(ids []string) []target {
+	out := make([]target, 0, len(ids))
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		out = append(out, b.lookup(id))
+	}
+	return out
+}
+
+// resource returns the plan.Resource of an instance.
+func resourceOf(in *inst) plan.Resource {
+	r := plan.Resource{Address: in.addr, Type: in.typ, Mode: plan.Managed, Change: plan.Change(in.action)}
+	if in.mode == tfjson.DataResourceMode {
+		r.Mode = plan.Data
+		r.Change = plan.Read
+	}
+	if in.action == "forget" {
+		r.Change = plan.NoOp
+	}
+	return r
+}
+
+func containsNode(list []any, n any) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
