@@ -13,8 +13,10 @@ var tlsPolicyWithoutTLS13 = Check{
 
 func runTLSPolicyWithoutTLS13(p *Pass) error {
 	for _, l := range p.Graph.Listeners {
-		// LBG104 records the unresolved notes about policies.
-		pol, applies, _ := listenerPolicy(l)
+		pol, applies, reason := listenerPolicy(l)
+		if reason != "" {
+			p.Unresolved(l.Address, reason, lbOf(l)...)
+		}
 		if !applies || pol.weak() || pol.tls13 {
 			continue
 		}

@@ -119,10 +119,7 @@ func egressToTargets(p *Pass, kind portKind) {
 			continue
 		}
 		fwd, unknown := forwardedGroups(lb)
-		if kind == trafficPort {
-			// The health-check rule (LBG203) would say the same.
-			noteForwards(p, lb, unknown)
-		}
+		noteForwards(p, lb, unknown)
 		egress := gs.rules(plan.Egress)
 		for _, f := range fwd {
 			tg := f.tg
@@ -230,9 +227,7 @@ func ingressFromLB(p *Pass, kind portKind) {
 			continue
 		}
 		fwd, unknown := forwardedGroups(lb)
-		if kind == trafficPort {
-			noteForwards(p, lb, unknown) // LBG205 would say the same
-		}
+		noteForwards(p, lb, unknown)
 		found := map[key]*problem{}
 		var order []key
 		for _, f := range fwd {
@@ -242,7 +237,8 @@ func ingressFromLB(p *Pass, kind portKind) {
 			}
 			protos, ok := checkedProtos(tg, kind)
 			if !ok {
-				continue // LBG202 records the note
+				p.Unresolved(tg.Address, "the protocol of "+tg.Address+" is known only after apply", lb.Address)
+				continue
 			}
 			ports, _ := targetPorts(tg, kind)
 			for _, port := range sortedPorts(ports) {

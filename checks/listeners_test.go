@@ -287,7 +287,7 @@ func TestLBG104AndLBG107(t *testing.T) {
 		{"ELBSecurityPolicy-FS-1-2-Res-2020-10", false, "HTTPS", "", "F:aws_lb_listener.l", ""},
 		{"ELBSecurityPolicy-TLS13-1-2-2021-06", false, "HTTPS", "", "", ""},
 		{"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", false, "TLS", "", "", ""},
-		{"ELBSecurityPolicy-Something-New", false, "HTTPS", "N:aws_lb_listener.l", "", ""},
+		{"ELBSecurityPolicy-Something-New", false, "HTTPS", "N:aws_lb_listener.l", "N:aws_lb_listener.l", ""},
 		{"ELBSecurityPolicy-2016-08", false, "HTTP", "", "", ""},
 	}
 	for _, tt := range tests {

@@ -97,7 +97,7 @@ func TestColour(t *testing.T) {
 func TestVerboseListsNotes(t *testing.T) {
 	plan := "../../fixtures/unknown-values/plan.json"
 	quiet := lbguard(t, nil, nil, "check", plan)
-	if !strings.Contains(quiet.stdout, "10 unresolved notes (--verbose lists them)") || strings.Contains(quiet.stdout, "ssl_policy is known only after apply") {
+	if !strings.Contains(quiet.stdout, "12 unresolved notes (--verbose lists them)") || strings.Contains(quiet.stdout, "ssl_policy is known only after apply") {
 		t.Errorf("without --verbose the notes are counted, not listed:\n%s", quiet.stdout)
 	}
 	loud := lbguard(t, nil, nil, "check", "--verbose", plan)
