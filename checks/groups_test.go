@@ -7,26 +7,6 @@ import (
 	"github.com/lbguard/lbguard/plan"
 )
 
-func group(addr string, rules ...*plan.SGRule) *plan.SecurityGroup {
-	g := &plan.SecurityGroup{Resource: res(addr), ID: plan.Known("id-" + addr)}
-	for _, r := range rules {
-		r.Group = g
-		if r.Address == "aws_security_group_rule.r" {
-			r.Address, r.Inline = addr, true
-		}
-		g.Rules = append(g.Rules, r)
-	}
-	return g
-}
-
-func withGroups(lb *plan.LoadBalancer, gs ...*plan.SecurityGroup) *plan.LoadBalancer {
-	lb.SecurityGroups = plan.LinkSet[plan.SecurityGroup]{Declared: true}
-	for _, g := range gs {
-		lb.SecurityGroups.Links = append(lb.SecurityGroups.Links, plan.Link[plan.SecurityGroup]{Node: g})
-	}
-	return lb
-}
-
 func TestLBG201Transports(t *testing.T) {
 	b := newGraph()
 	g := group("aws_security_group.nlb", sgRule(plan.Ingress, plan.ProtoTCP, 53, 53, "0.0.0.0/0"))

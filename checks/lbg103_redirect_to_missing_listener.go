@@ -128,24 +128,3 @@ func httpsListenerOn(link plan.Link[plan.LoadBalancer], port int) (found bool, r
 	}
 	return false, ""
 }
-
-func joinAnd(list []string) string {
-	switch len(list) {
-	case 0:
-		return ""
-	case 1:
-		return list[0]
-	}
-	out := ""
-	for i, s := range list {
-		switch {
-		case i == 0:
-		case i == len(list)-1:
-			out += " and "
-		default:
-			out += ", "
-		}
-		out += s
-	}
-	return out
-}

@@ -1,7 +1,5 @@
 package checks
 
-import "github.com/lbguard/lbguard/plan"
-
 var weakTLSPolicy = Check{
 	Meta: Meta{
 		ID:          "LBG104",
@@ -36,30 +34,4 @@ func runWeakTLSPolicy(p *Pass) error {
 		})
 	}
 	return nil
-}
-
-// listenerPolicy returns the TLS policy of a managed HTTPS or TLS listener.
-// applies is false when the listener is not one or its policy cannot be
-// told; reason then says why, for the unresolved note.
-func listenerPolicy(l *plan.Listener) (pol tlsPolicy, applies bool, reason string) {
-	if !managed(&l.Resource) {
-		return tlsPolicy{}, false, ""
-	}
-	if !l.Protocol.Known {
-		if lb := l.LoadBalancer.Node; lb != nil && lb.Type.Is(plan.Gateway) {
-			return tlsPolicy{}, false, ""
-		}
-		return tlsPolicy{}, false, "the listener's protocol is known only after apply: if it is HTTPS or TLS, its ssl_policy matters"
-	}
-	if !l.ProtocolIs("HTTPS", "TLS") {
-		return tlsPolicy{}, false, ""
-	}
-	if !l.SSLPolicy.Known {
-		return tlsPolicy{}, false, "ssl_policy is known only after apply"
-	}
-	pol, known := tlsPolicies[l.SSLPolicy.V]
-	if !known {
-		return tlsPolicy{}, false, "ssl_policy " + l.SSLPolicy.String() + " is not a policy lbguard knows: check the TLS versions it allows in the ELB guide"
-	}
-	return pol, true, ""
 }

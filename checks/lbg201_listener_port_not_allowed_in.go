@@ -2,8 +2,6 @@ package checks
 
 import (
 	"strings"
-
-	"github.com/lbguard/lbguard/plan"
 )
 
 var listenerPortNotAllowedIn = Check{
@@ -47,33 +45,4 @@ func runListenerPortNotAllowedIn(p *Pass) error {
 		}
 	}
 	return nil
-}
-
-// listenerClosed returns the transports (tcp, udp) on which no ingress rule
-// of the groups opens the listener's port; reason is set when that cannot
-// be told.
-func listenerClosed(l *plan.Listener, gs groupSet) (missing []string, reason string) {
-	protos, ok := transports(l.Protocol)
-	switch {
-	case !ok:
-		return nil, "the listener's protocol is known only after apply"
-	case len(protos) == 0:
-		return nil, ""
-	case !l.Port.Known:
-		return nil, "the listener's port is known only after apply"
-	}
-	ingress := gs.rules(plan.Ingress)
-	for _, proto := range protos {
-		switch portOpen(ingress, proto, l.Port.V) {
-		case yes:
-		case maybe:
-			return nil, "a rule of " + gs.names() + " whose ports or protocol are known only after apply may open port " + l.Port.String()
-		case no:
-			if gs.problem != "" {
-				return nil, gs.problem
-			}
-			missing = append(missing, proto)
-		}
-	}
-	return missing, ""
 }

@@ -99,3 +99,43 @@ func unlinkedRuleNames(l *plan.Listener) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// listenerPorts collects the ports each transport's listeners use. known
+// is false when a listener's port or protocol is not known.
+func listenerPorts(lbs []*plan.LoadBalancer) (map[string]map[int]bool, bool) {
+	used := map[string]map[int]bool{plan.ProtoTCP: {}, plan.ProtoUDP: {}}
+	known := true
+	for _, lb := range lbs {
+		for _, l := range lb.Listeners {
+			protos, ok := transports(l.Protocol)
+			if !ok || !l.Port.Known {
+				known = false
+				continue
+			}
+			for _, proto := range protos {
+				used[proto][l.Port.V] = true
+			}
+		}
+		if len(lb.UnlinkedListeners) > 0 {
+			known = false
+		}
+	}
+	return used, known
+}
+
+func describePorts(used map[string]map[int]bool) string {
+	var parts []string
+	for _, proto := range []string{plan.ProtoTCP, plan.ProtoUDP} {
+		var ports []int
+		for p := range used[proto] {
+			ports = append(ports, p)
+		}
+		if len(ports) > 0 {
+			parts = append(parts, proto+" "+sortedInts(ports))
+		}
+	}
+	if len(parts) == 0 {
+		return "no port"
+	}
+	return joinAnd(parts)
+}

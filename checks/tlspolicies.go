@@ -1,5 +1,7 @@
 package checks
 
+import "github.com/lbguard/lbguard/plan"
+
 // tlsPolicy is what lbguard knows of an ELB security policy: the TLS
 // versions it lets clients negotiate.
 type tlsPolicy struct {
@@ -69,4 +71,30 @@ var tlsPolicies = map[string]tlsPolicy{
 	"ELBSecurityPolicy-FS-2018-06":      tls10to12,
 	"ELBSecurityPolicy-TLS-1-1-2017-01": tls11to12,
 	"ELBSecurityPolicy-FS-1-1-2019-08":  tls11to12,
+}
+
+// listenerPolicy returns the TLS policy of a managed HTTPS or TLS listener.
+// applies is false when the listener is not one or its policy cannot be
+// told; reason then says why, for the unresolved note.
+func listenerPolicy(l *plan.Listener) (pol tlsPolicy, applies bool, reason string) {
+	if !managed(&l.Resource) {
+		return tlsPolicy{}, false, ""
+	}
+	if !l.Protocol.Known {
+		if lb := l.LoadBalancer.Node; lb != nil && lb.Type.Is(plan.Gateway) {
+			return tlsPolicy{}, false, ""
+		}
+		return tlsPolicy{}, false, "the listener's protocol is known only after apply: if it is HTTPS or TLS, its ssl_policy matters"
+	}
+	if !l.ProtocolIs("HTTPS", "TLS") {
+		return tlsPolicy{}, false, ""
+	}
+	if !l.SSLPolicy.Known {
+		return tlsPolicy{}, false, "ssl_policy is known only after apply"
+	}
+	pol, known := tlsPolicies[l.SSLPolicy.V]
+	if !known {
+		return tlsPolicy{}, false, "ssl_policy " + l.SSLPolicy.String() + " is not a policy lbguard knows: check the TLS versions it allows in the ELB guide"
+	}
+	return pol, true, ""
 }

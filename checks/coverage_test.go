@@ -1,20 +1,10 @@
 package checks
 
 import (
-	"net/netip"
 	"testing"
 
 	"github.com/lbguard/lbguard/plan"
 )
-
-func sgRule(dir plan.Direction, proto string, from, to int, cidrs ...string) *plan.SGRule {
-	r := &plan.SGRule{Address: "aws_security_group_rule.r", Direction: dir, Protocol: plan.Known(proto),
-		FromPort: plan.Known(from), ToPort: plan.Known(to)}
-	for _, c := range cidrs {
-		r.CIDRs = append(r.CIDRs, plan.Known(c))
-	}
-	return r
-}
 
 func TestCoversPort(t *testing.T) {
 	unknownPorts := sgRule(plan.Ingress, plan.ProtoTCP, 0, 0)
@@ -50,14 +40,6 @@ func TestCoversICMP(t *testing.T) {
 			t.Errorf("icmp %d/%d: %v, want %v", tt.from, tt.to, got, tt.want)
 		}
 	}
-}
-
-func prefixes(ss ...string) []netip.Prefix {
-	var out []netip.Prefix
-	for _, s := range ss {
-		out = append(out, netip.MustParsePrefix(s))
-	}
-	return out
 }
 
 func TestCIDRCovers(t *testing.T) {

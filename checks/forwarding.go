@@ -1,0 +1,105 @@
+// Forwarding: which target groups a load balancer's listeners and rules
+// forward to, and what source address their targets see.
+
+package checks
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// forwarded is a target group a load balancer forwards to, with the
+// listeners (and rules) that do.
+type forwarded struct {
+	tg  *plan.TargetGroup
+	via []string
+}
+
+// forwardedGroups lists the target groups each listener of the load
+// balancer forwards to, by address.
+func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string) {
+	byTG := map[*plan.TargetGroup]*forwarded{}
+	for _, l := range lb.Listeners {
+		acts, u := actionsOf(l)
+		unknown = append(unknown, u...)
+		for _, a := range acts {
+			if !a.Type.Is(plan.ActionForward) {
+				continue
+			}
+			if p := a.TargetGroups.Unknown(); p != "" {
+				unknown = append(unknown, p)
+			}
+			for _, tg := range a.TargetGroups.Nodes() {
+				f := byTG[tg]
+				if f == nil {
+					f = &forwarded{tg: tg}
+					byTG[tg] = f
+					list = append(list, f)
+				}
+				via := l.Address
+				if a.Rule != nil {
+					via = a.Rule.Address
+				}
+				f.via = append(f.via, via)
+			}
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].tg.Address < list[j].tg.Address })
+	return list, unknown
+}
+
+// noteForwards records that a rule could not decide for a load balancer
+// some of whose forward actions lead lbguard does not know where.
+func noteForwards(p *Pass, lb *plan.LoadBalancer, unknown []string) {
+	for _, u := range unknown {
+		p.Unresolved(lb.Address, "where its listeners forward is not known: "+u, lb.Address)
+	}
+}
+
+// clientIPPreserved reports whether targets of the group see the client's
+// address behind an NLB: the preserve_client_ip attribute, else AWS's
+// default (on for instance targets and UDP/TCP_UDP IP targets).
+func clientIPPreserved(tg *plan.TargetGroup) tri {
+	switch {
+	case tg.PreserveClientIP.Is("true"):
+		return yes
+	case tg.PreserveClientIP.Is("false"):
+		return no
+	case !tg.PreserveClientIP.Is(""), !tg.TargetType.Known:
+		return maybe
+	case tg.TargetType.Is(plan.TargetInstance):
+		return yes
+	case tg.TargetType.Is(plan.TargetIP):
+		if !tg.Protocol.Known {
+			return maybe
+		}
+		if tg.Protocol.V == "UDP" || tg.Protocol.V == "TCP_UDP" {
+			return yes
+		}
+	}
+	return no
+}
+
+// healthCheckPort returns a target's health-check port when it differs from
+// the port it receives traffic on. differs is false when they are the same
+// ("traffic-port", or the same number); known is false when unknown.
+func healthCheckPort(t *plan.Target) (port int, differs, known bool) {
+	tg := t.TargetGroup
+	if !tg.HealthCheckPort.Known {
+		return 0, false, false
+	}
+	if tg.HealthCheckPort.V == "traffic-port" {
+		return 0, false, true
+	}
+	n, err := strconv.Atoi(tg.HealthCheckPort.V)
+	if err != nil {
+		return 0, false, false
+	}
+	tp := t.TrafficPort()
+	if !tp.Known {
+		return n, false, false
+	}
+	return n, n != tp.V, true
+}

@@ -1,0 +1,103 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lbguard/lbguard/plan"
+)
+
+// pathGraph is an internal ALB in 10.0.1.0/24 with group lbSG, listening
+// on HTTP:80 and forwarding to a target group on port 8080 (health checks
+// on healthPort) with one instance target in 10.0.3.0/24 guarded by group
+// appSG.
+func pathGraph(lbSG, appSG *plan.SecurityGroup, healthPort string) (*plan.Graph, *plan.TargetGroup) {
+	b := newGraph()
+	lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, true), lbSG))
+	subnet := &plan.Subnet{Resource: res("aws_subnet.a"), CIDR: plan.Known("10.0.1.0/24")}
+	lb.Subnets = plan.LinkSet[plan.Subnet]{Declared: true, Links: []plan.Link[plan.Subnet]{{Node: subnet}}}
+	tg := b.tg("aws_lb_target_group.app", "HTTP")
+	tg.TargetType = plan.Known(plan.TargetInstance)
+	tg.HealthCheckPort = plan.Known(healthPort)
+	tg.Targets = []*plan.Target{{
+		Address: "aws_lb_target_group_attachment.app", Subject: "aws_instance.app", Kind: plan.TargetInstance, TargetGroup: tg,
+		SecurityGroups: plan.LinkSet[plan.SecurityGroup]{Declared: true, Links: []plan.Link[plan.SecurityGroup]{{Node: appSG}}},
+		Subnets:        plan.LinkSet[plan.Subnet]{Declared: true, Links: []plan.Link[plan.Subnet]{{Node: &plan.Subnet{Resource: res("aws_subnet.app"), CIDR: plan.Known("10.0.3.0/24")}}}},
+	}}
+	b.listener(lb, "aws_lb_listener.http", 80, "HTTP", forward(tg))
+	b.g.SecurityGroups = append(b.g.SecurityGroups, lbSG, appSG)
+	return b.g, tg
+}
+
+// fromGroup is an ingress or egress rule whose peer is a group.
+func fromGroup(dir plan.Direction, from, to int, peer *plan.SecurityGroup) *plan.SGRule {
+	r := sgRule(dir, plan.ProtoTCP, from, to)
+	r.Groups = []plan.Link[plan.SecurityGroup]{{Node: peer}}
+	return r
+}
+
+func TestLBG202To205(t *testing.T) {
+	app := func(rules ...*plan.SGRule) *plan.SecurityGroup { return group("aws_security_group.app", rules...) }
+	lbg := func(rules ...*plan.SGRule) *plan.SecurityGroup { return group("aws_security_group.lb", rules...) }
+	tests := []struct {
+		name                   string
+		build                  func() (lb, app *plan.SecurityGroup)
+		health                 string
+		w202, w203, w204, w205 string
+	}{
+		{"all open by group", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			a := app()
+			l := lbg(fromGroup(plan.Egress, 8080, 8081, a))
+			a.Rules = append(a.Rules, fromGroup(plan.Ingress, 8080, 8081, l))
+			a.Rules[0].Group = a
+			return l, a
+		}, "8081", "", "", "", ""},
+		{"no egress at all", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			return lbg(), app(sgRule(plan.Ingress, plan.ProtoTCP, 0, 65535, "10.0.0.0/16"))
+		}, "traffic-port", "F:aws_lb_target_group.app", "", "", ""},
+		{"health port closed both ways", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			return lbg(sgRule(plan.Egress, plan.ProtoTCP, 8080, 8080, "10.0.0.0/16")), app(sgRule(plan.Ingress, plan.ProtoTCP, 8080, 8080, "10.0.1.0/24"))
+		}, "9000", "", "F:aws_lb_target_group.app", "", "F:aws_instance.app"},
+		{"egress to 0.0.0.0/0 covers any port", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			return lbg(sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0")), app(sgRule(plan.Ingress, plan.ProtoTCP, 0, 65535, "10.0.0.0/8"))
+		}, "9000", "", "", "", ""},
+		{"ingress from a CIDR that leaves out the LB's subnet", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			return lbg(sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0")), app(sgRule(plan.Ingress, plan.ProtoTCP, 8080, 8080, "10.0.2.0/24"))
+		}, "traffic-port", "", "", "F:aws_instance.app", ""},
+		{"ingress rule with unknown ports is a note", func() (*plan.SecurityGroup, *plan.SecurityGroup) {
+			r := sgRule(plan.Ingress, plan.ProtoTCP, 0, 0, "10.0.1.0/24")
+			r.FromPort, r.ToPort = plan.Unknown[int](), plan.Unknown[int]()
+			return lbg(sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0")), app(r)
+		}, "traffic-port", "", "", "N:aws_instance.app", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, a := tt.build()
+			g, _ := pathGraph(l, a, tt.health)
+			for _, c := range []struct {
+				check Check
+				want  string
+			}{{targetPortNotAllowedOut, tt.w202}, {healthCheckPortNotAllowedOut, tt.w203}, {targetPortNotAllowedIn, tt.w204}, {healthCheckPortNotAllowedIn, tt.w205}} {
+				fs, ns := runCheck(t, c.check, g)
+				if got := outcome(fs, ns); got != c.want {
+					t.Errorf("%s: got %q, want %q (findings %+v, notes %+v)", c.check.ID, got, c.want, fs, ns)
+				}
+			}
+		})
+	}
+}
+
+// TestLBG202And204UnknownForward: a forward whose target group is unknown
+// is a note for each of the four rules, never a pass in silence.
+func TestLBG202To205UnknownForward(t *testing.T) {
+	b := newGraph()
+	lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), group("aws_security_group.lb")))
+	b.listener(lb, "aws_lb_listener.http", 80, "HTTP", plan.Action{Type: plan.Known(plan.ActionForward),
+		TargetGroups: plan.LinkSet[plan.TargetGroup]{Declared: true, Reason: "target_group_arn is known only after apply"}})
+	for _, c := range []Check{targetPortNotAllowedOut, healthCheckPortNotAllowedOut, targetPortNotAllowedIn, healthCheckPortNotAllowedIn} {
+		fs, ns := runCheck(t, c, b.g)
+		if len(fs) != 0 || len(ns) != 1 || !strings.Contains(ns[0].Reason, "where its listeners forward is not known") {
+			t.Errorf("%s: findings %+v, notes %+v; want one note about the unknown forward", c.ID, fs, ns)
+		}
+	}
+}
