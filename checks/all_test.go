@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"flag"
 	"os"
 	"regexp"
 	"strings"
@@ -72,6 +73,8 @@ func checkDoc(t *testing.T, id, name string) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the README's rule table")
+
 // The README's rule table is the catalogue's own Markdown table.
 func TestREADMERuleTable(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
@@ -84,9 +87,17 @@ func TestREADMERuleTable(t *testing.T) {
 	if i < 0 || j < i {
 		t.Fatalf("README.md has no %q ... %q section", begin, end)
 	}
-	if got, want := s[i+len(begin):j], MarkdownTable(Catalogue(All)); got != want {
-		t.Errorf("README.md rule table is out of date; replace it with the output of\n  go run ./cmd/lbguard rules --format markdown\nwant:\n%s", want)
+	got, want := s[i+len(begin):j], MarkdownTable(Catalogue(All))
+	if got == want {
+		return
 	}
+	if *update {
+		if err := os.WriteFile("../README.md", []byte(s[:i+len(begin)]+want+s[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md rule table is out of date: run go test ./checks -update (then review the change)\nwant:\n%s", want)
 }
 
 func TestSeverity(t *testing.T) {

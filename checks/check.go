@@ -1,6 +1,3 @@
-// Package checks holds lbguard's rules: pure functions from a plan.Graph to
-// findings. A check never reads files, never prints and never looks at the
-// command line; it reports through its Pass.
 package checks
 
 import (

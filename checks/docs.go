@@ -17,3 +17,5 @@ func Doc(id string) string {
 	}
 	return string(b)
 }
+
+//go:generate go run ../internal/rulegen
