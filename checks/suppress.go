@@ -98,13 +98,13 @@ func (r *Result) Suppress(s Suppressions) {
 	}
 	var comments []usable
 	for _, c := range s.Comments {
-		where := c.Target
+		where := c.Block
 		if where == "" {
 			where = c.Location.File
 		}
 		loc := c.Location
 		switch {
-		case c.Target == "":
+		case c.Block == "":
 			report(lbg001, Finding{Address: where, Location: &loc, Facts: []string{"dangling"},
 				Message: "the lbguard:ignore comment at " + formatLoc(loc) + " is not on the line directly above a resource or module block, nor inside one: it suppresses nothing"})
 			continue

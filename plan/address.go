@@ -31,31 +31,3 @@ func ConfigAddress(addr string) string {
 	}
 	return b.String()
 }
-
-// Suppression is a "# lbguard:ignore ID[,ID] reason" comment in the
-// sources, attached to the resource or module block it is above or in.
-type Suppression struct {
-	// Rules are the rule IDs as written.
-	Rules  []string
-	Reason string
-	// Target is the configuration address of the block
-	// (module.a.aws_lb.web), or of a module call (module.a), "" when the
-	// comment is attached to no block.
-	Target string
-	// Module is true for a module call: the comment covers everything
-	// the module creates.
-	Module   bool
-	Location Location
-}
-
-// Covers reports whether the suppression applies to a resource address.
-func (s Suppression) Covers(address string) bool {
-	if s.Target == "" {
-		return false
-	}
-	cfg := ConfigAddress(address)
-	if s.Module {
-		return strings.HasPrefix(cfg, s.Target+".")
-	}
-	return cfg == s.Target
-}

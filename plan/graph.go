@@ -29,13 +29,13 @@ type Graph struct {
 	// configuration address, when they were read.
 	Blocks map[string]Location
 
-	// Source describes where the graph came from.
-	Source Source
+	// Input describes where the graph came from.
+	Input Input
 }
 
-// Source describes the input a graph was built from.
-type Source struct {
-	Kind             string // "plan" or "source"
+// Input describes what a graph was built from: a plan, or the .tf sources.
+type Input struct {
+	Kind             string // "plan", or "source" for .tf sources
 	Path             string // the file or directory read
 	FormatVersion    string // plan format_version
 	TerraformVersion string // terraform_version of the plan

@@ -1,8 +1,8 @@
 // Package plan is lbguard's model of the world after apply: load balancers,
 // listeners, listener rules, target groups, targets, security groups and the
-// links between them. Loaders (plan/tfplan for plan JSON, plan/tfsrc for .tf
-// sources) build a Graph; checks read it. The package knows nothing about
-// JSON, HCL or rules.
+// links between them. The loaders (plan/tfplan for plan JSON, plan/tfsrc for
+// .tf sources) read their input, plan/link builds a Graph from it, and checks
+// read the Graph. The package knows nothing about JSON, HCL or rules.
 package plan
 
 import (

@@ -37,6 +37,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/lbguard/lbguard/checks"
+	"github.com/lbguard/lbguard/internal/diag"
 	"github.com/lbguard/lbguard/plan"
 )
 
@@ -94,20 +95,7 @@ type Error struct {
 func (e *Error) Error() string { return strings.Join(e.Lines(), "\n") }
 
 // Lines returns one line per problem.
-func (e *Error) Lines() []string {
-	var out []string
-	for _, d := range e.Diags {
-		msg := d.Summary
-		if d.Detail != "" {
-			msg += ": " + strings.Join(strings.Fields(d.Detail), " ")
-		}
-		if d.Subject != nil {
-			msg = fmt.Sprintf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
-		}
-		out = append(out, msg)
-	}
-	return out
-}
+func (e *Error) Lines() []string { return diag.Lines(e.Diags, "") }
 
 // Load reads a configuration file. known reports whether a rule ID exists.
 func Load(path string, known func(string) bool) (*Config, error) {

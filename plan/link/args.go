@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -162,19 +163,19 @@ func (c *resCtx) isSet(o obj, body cfgBody, name string) (set, known bool) {
 
 func ptr[T any](v T) *T { return &v }
 
-// target is where one member of a link argument leads.
-type target struct {
+// linkEnd is where one member of a link argument leads.
+type linkEnd struct {
 	node   any    // a graph node
 	id     string // a known ID/ARN that names nothing in the plan
 	reason string // why it could not be followed
-	loose  bool   // a candidate only (see source.loose): kept if of the wanted type
+	loose  bool   // a candidate only (see referent.loose): kept if of the wanted type
 }
 
 // links resolves a link-valued argument (an ID or ARN, or a list of them)
 // to graph nodes. A fully known planned value wins; otherwise the
 // configuration's references are followed. declared is false when the
 // argument is null or absent.
-func (c *resCtx) links(o obj, body cfgBody, name string) (ts []target, declared bool) {
+func (c *resCtx) links(o obj, body cfgBody, name string) (ts []linkEnd, declared bool) {
 	val, st, unk, _ := o.field(name)
 	switch st {
 	case present:
@@ -189,13 +190,13 @@ func (c *resCtx) links(o obj, body cfgBody, name string) (ts []target, declared 
 		if body.complete {
 			return nil, false
 		}
-		return []target{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
+		return []linkEnd{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
 	}
 	ss := c.b.r.resolveExpr(c.o, e, 0)
-	ts = c.b.targetsOf(ss, 0)
+	ts = c.b.endsOf(ss, 0)
 	if len(ts) == 0 && st == unknown {
 		// The configuration resolved to null, yet the plan computes a value.
-		return []target{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
+		return []linkEnd{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
 	}
 	return ts, len(ts) > 0
 }
@@ -225,13 +226,13 @@ func knownIDs(val any, unk any) ([]string, bool) {
 // identityAttrs are the attributes that name the resource itself.
 var identityAttrs = map[string]bool{"": true, "id": true, "arn": true, "name": true}
 
-// targetsOf turns resolved sources into link targets.
-func (b *builder) targetsOf(ss []source, depth int) []target {
-	var out []target
+// endsOf turns what references lead to into the ends of a link.
+func (b *builder) endsOf(ss []referent, depth int) []linkEnd {
+	var out []linkEnd
 	for _, s := range ss {
 		if s.loose {
 			// Only candidates that are nodes count; their type decides.
-			for _, t := range b.targetsOf([]source{{inst: s.inst, attr: s.attr}}, depth) {
+			for _, t := range b.endsOf([]referent{{inst: s.inst, attr: s.attr}}, depth) {
 				if t.node != nil {
 					t.loose = true
 					out = append(out, t)
@@ -241,7 +242,7 @@ func (b *builder) targetsOf(ss []source, depth int) []target {
 		}
 		switch {
 		case s.reason != "":
-			out = append(out, target{reason: s.reason})
+			out = append(out, linkEnd{reason: s.reason})
 		case s.isValue:
 			ids, _ := knownIDs(s.value, nil)
 			if s.value != nil && ids == nil {
@@ -254,36 +255,36 @@ func (b *builder) targetsOf(ss []source, depth int) []target {
 					if s.sensitive {
 						via = s.via // a sensitive value is never shown
 					}
-					out = append(out, target{reason: "the value depends on " + via + " through an expression lbguard cannot evaluate from a plan's configuration"})
+					out = append(out, linkEnd{reason: "the value depends on " + via + " through an expression lbguard cannot evaluate from a plan's configuration"})
 					continue
 				default:
-					out = append(out, target{reason: fmt.Sprintf("%s is not an ID", s.via)})
+					out = append(out, linkEnd{reason: fmt.Sprintf("%s is not an ID", s.via)})
 					continue
 				}
 			}
 			out = append(out, b.lookupAll(ids)...)
 		case s.inst != nil:
-			out = append(out, b.instTargets(s.inst, s.attr, depth)...)
+			out = append(out, b.instEnds(s.inst, s.attr, depth)...)
 		}
 	}
 	return out
 }
 
-// instTargets is what a reference to an instance's attribute leads to: the
+// instEnds is what a reference to an instance's attribute leads to: the
 // instance itself for its id/arn/name, else the value of that attribute.
-func (b *builder) instTargets(in *inst, attr []string, depth int) []target {
+func (b *builder) instEnds(in *inst, attr []string, depth int) []linkEnd {
 	first := ""
 	if len(attr) > 0 {
 		first = attr[0]
 	}
 	if in.node != nil && identityAttrs[first] && len(attr) <= 1 {
-		return []target{{node: in.node}}
+		return []linkEnd{{node: in.node}}
 	}
 	if !in.decoded {
-		return []target{{reason: fmt.Sprintf("%s is a %s, which lbguard does not model", in.addr, in.typ)}}
+		return []linkEnd{{reason: fmt.Sprintf("%s is a %s, which lbguard does not model", in.addr, in.typ)}}
 	}
 	if depth > maxDepth {
-		return []target{{reason: "the chain of references is too deep"}}
+		return []linkEnd{{reason: "the chain of references is too deep"}}
 	}
 	// Another argument of a modelled resource (aws_lb.x.security_groups,
 	// data.aws_subnets.x.ids): its planned value, else its own references.
@@ -291,7 +292,7 @@ func (b *builder) instTargets(in *inst, attr []string, depth int) []target {
 		key := in.addr + "." + attr[0]
 		if b.following[key] {
 			// Terraform rejects such cycles; a crafted plan may hold one.
-			return []target{{reason: "the references around " + key + " form a cycle"}}
+			return []linkEnd{{reason: "the references around " + key + " form a cycle"}}
 		}
 		b.following[key] = true
 		defer delete(b.following, key)
@@ -305,12 +306,12 @@ func (b *builder) instTargets(in *inst, attr []string, depth int) []target {
 			return b.lookupAll(ids)
 		}
 	}
-	return []target{{reason: fmt.Sprintf("%s.%s is known only after apply", in.addr, strings.Join(attr, "."))}}
+	return []linkEnd{{reason: fmt.Sprintf("%s.%s is known only after apply", in.addr, strings.Join(attr, "."))}}
 }
 
-// link turns targets into one link. Several distinct targets (a
+// link turns link ends into one link. Several distinct ends (a
 // conditional between two resources) make it unresolved.
-func link[T any](ts []target, what string) plan.Link[T] {
+func link[T any](ts []linkEnd, what string) plan.Link[T] {
 	var nodes []*T
 	var ids []string
 	var reasons []string
@@ -324,11 +325,11 @@ func link[T any](ts []target, what string) plan.Link[T] {
 				}
 				continue
 			}
-			if !containsPtr(nodes, n) {
+			if !slices.Contains(nodes, n) {
 				nodes = append(nodes, n)
 			}
 		case t.id != "":
-			if !containsStr(ids, t.id) {
+			if !slices.Contains(ids, t.id) {
 				ids = append(ids, t.id)
 			}
 		case t.reason != "":
@@ -350,9 +351,9 @@ func link[T any](ts []target, what string) plan.Link[T] {
 	return plan.Link[T]{Reason: "no " + what + " is set"}
 }
 
-// linkSet turns targets into a set of links. A member that could not be
+// linkSet turns link ends into a set of links. A member that could not be
 // followed leaves the membership unknown.
-func linkSet[T any](ts []target, declared bool, what string) plan.LinkSet[T] {
+func linkSet[T any](ts []linkEnd, declared bool, what string) plan.LinkSet[T] {
 	s := plan.LinkSet[T]{Declared: declared}
 	seen := map[any]bool{}
 	for _, t := range ts {
@@ -387,7 +388,7 @@ func linkSet[T any](ts []target, declared bool, what string) plan.LinkSet[T] {
 	return s
 }
 
-func anyLoose(ts []target) bool {
+func anyLoose(ts []linkEnd) bool {
 	for _, t := range ts {
 		if t.loose {
 			return true
@@ -408,22 +409,4 @@ func nodeAddr(n any) string {
 		return x.Addr()
 	}
 	return fmt.Sprint(n)
-}
-
-func containsPtr[T any](list []*T, p *T) bool {
-	for _, x := range list {
-		if x == p {
-			return true
-		}
-	}
-	return false
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

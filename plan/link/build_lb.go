@@ -40,7 +40,7 @@ func (b *builder) buildLB(c *resCtx) func() {
 // Blocks of a set may be ordered differently in the plan and in the
 // configuration, so when the planned values are not all known the
 // configuration's blocks are read as a whole.
-func (c *resCtx) blockLinks(o obj, body cfgBody, block, arg string) ([]target, bool) {
+func (c *resCtx) blockLinks(o obj, body cfgBody, block, arg string) ([]linkEnd, bool) {
 	blocks, st := o.blocks(block)
 	if st == absent {
 		return nil, false
@@ -71,12 +71,12 @@ func (c *resCtx) blockLinks(o obj, body cfgBody, block, arg string) ([]target, b
 		if st == unknown && body.complete && body.attr(block) == nil {
 			return nil, false
 		}
-		return []target{{reason: fmt.Sprintf("%s of %s is known only after apply", block, c.in.addr)}}, true
+		return []linkEnd{{reason: fmt.Sprintf("%s of %s is known only after apply", block, c.in.addr)}}, true
 	}
-	var ts []target
+	var ts []linkEnd
 	for _, bb := range bodies {
 		if e := bb.attr(arg); e != nil {
-			ts = append(ts, c.b.targetsOf(c.b.r.resolveExpr(c.o, e, 0), 0)...)
+			ts = append(ts, c.b.endsOf(c.b.r.resolveExpr(c.o, e, 0), 0)...)
 		}
 	}
 	return ts, true
@@ -145,7 +145,7 @@ func (c *resCtx) actions(o obj, body cfgBody, name string) plan.Actions {
 		case rst == unknown || a.Type.Is(plan.ActionRedirect):
 			a.Redirect = &plan.Redirect{}
 		}
-		var ts []target
+		var ts []linkEnd
 		declared := false
 		if t, d := c.links(blk, bb, "target_group_arn"); d {
 			ts, declared = append(ts, t...), true

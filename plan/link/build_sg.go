@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,7 +80,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 		// No inline rules: the separate rule resources are the whole set.
 		return nil, ""
 	}
-	var cfgGroups []target
+	var cfgGroups []linkEnd
 	cfgGroupsRead := false
 	var out []*plan.SGRule
 	for _, e := range entries {
@@ -94,7 +95,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 			if !cfgGroupsRead {
 				cfgGroupsRead = true
 				if e := c.body.attr(name); e != nil {
-					cfgGroups = c.b.targetsOf(c.b.r.resolveExpr(c.o, e, 0), 0)
+					cfgGroups = c.b.endsOf(c.b.r.resolveExpr(c.o, e, 0), 0)
 				}
 			}
 			return onlyGroup(cfgGroups)
@@ -131,10 +132,10 @@ func normalizePorts(r *plan.SGRule) {
 
 // onlyGroup is the group an inline entry's unknown reference must be: the
 // one group the block's configuration references, if there is exactly one.
-func onlyGroup(ts []target) plan.Link[plan.SecurityGroup] {
+func onlyGroup(ts []linkEnd) plan.Link[plan.SecurityGroup] {
 	var groups []*plan.SecurityGroup
 	for _, t := range ts {
-		if g, ok := t.node.(*plan.SecurityGroup); ok && !containsPtr(groups, g) {
+		if g, ok := t.node.(*plan.SecurityGroup); ok && !slices.Contains(groups, g) {
 			groups = append(groups, g)
 		}
 	}
@@ -144,8 +145,8 @@ func onlyGroup(ts []target) plan.Link[plan.SecurityGroup] {
 	return plan.Link[plan.SecurityGroup]{Reason: "an inline rule names a group known only after apply, and the configuration references more than one"}
 }
 
-func linkOne[T any](t target, what string) plan.Link[T] {
-	return link[T]([]target{t}, what)
+func linkOne[T any](t linkEnd, what string) plan.Link[T] {
+	return link[T]([]linkEnd{t}, what)
 }
 
 func boolOr(o obj, name string) (bool, bool) {
@@ -221,10 +222,10 @@ func (b *builder) buildRuleResource(c *resCtx, deleted bool) func() {
 	}
 }
 
-func (b *builder) groupOfRule(c *resCtx, o obj, body cfgBody) target {
+func (b *builder) groupOfRule(c *resCtx, o obj, body cfgBody) linkEnd {
 	id, _ := o.str("security_group_id")
 	if !id.Known {
-		return target{reason: "the rule's group is known only after apply"}
+		return linkEnd{reason: "the rule's group is known only after apply"}
 	}
 	return b.lookup(id.V)
 }

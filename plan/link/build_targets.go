@@ -13,7 +13,7 @@ type pendingTarget struct {
 	group    plan.Link[plan.TargetGroup]
 	port     plan.Value[int]
 	hasPort  bool
-	targetID []target // attachments: what target_id leads to
+	targetID []linkEnd // attachments: what target_id leads to
 	asg      *plan.AutoScalingGroup
 	asgLink  *plan.Link[plan.AutoScalingGroup]
 	ecs      *plan.ECSService
@@ -40,33 +40,33 @@ func (b *builder) buildAttachment(c *resCtx) func() {
 
 // targetIDs resolves an attachment's target_id. A reference to an
 // instance's private_ip still means that instance: its groups guard it.
-func (c *resCtx) targetIDs(o obj) []target {
+func (c *resCtx) targetIDs(o obj) []linkEnd {
 	if v, st := o.str("target_id"); st == present {
 		t := c.b.lookup(v.V)
 		if t.node == nil && t.reason == "" {
 			// Not an ID of the plan: maybe a private IP of a planned instance.
 			for _, in := range c.b.g.Instances {
 				if in.PrivateIP.Is(v.V) {
-					return []target{{node: in}}
+					return []linkEnd{{node: in}}
 				}
 			}
 		}
-		return []target{t}
+		return []linkEnd{t}
 	}
 	e := c.body.attr("target_id")
 	if e == nil {
-		return []target{{reason: "target_id of " + c.in.addr + " is known only after apply"}}
+		return []linkEnd{{reason: "target_id of " + c.in.addr + " is known only after apply"}}
 	}
 	ss := c.b.r.resolveExpr(c.o, e, 0)
-	var out []target
+	var out []linkEnd
 	for _, s := range ss {
 		if s.inst != nil {
 			if in, ok := s.inst.node.(*plan.Instance); ok {
-				out = append(out, target{node: in})
+				out = append(out, linkEnd{node: in})
 				continue
 			}
 		}
-		out = append(out, c.b.targetsOf([]source{s}, 0)...)
+		out = append(out, c.b.endsOf([]referent{s}, 0)...)
 	}
 	return out
 }
@@ -89,7 +89,7 @@ func (b *builder) buildInstance(c *resCtx) func() {
 // groupArgs reads security groups given by any of several arguments. When
 // none is set, the resource gets its VPC's default group.
 func (c *resCtx) groupArgs(o obj, body cfgBody, args ...string) plan.LinkSet[plan.SecurityGroup] {
-	var all []target
+	var all []linkEnd
 	declared := false
 	for _, arg := range args {
 		ts, d := c.links(o, body, arg)
@@ -120,7 +120,7 @@ func (b *builder) buildLaunchTemplate(c *resCtx) func() {
 			lt.SecurityGroups = c.groupArgs(o, c.body, "security_groups")
 			return
 		}
-		var all []target
+		var all []linkEnd
 		declared := false
 		for _, arg := range []string{"vpc_security_group_ids", "security_group_names"} {
 			if ts, d := c.links(o, c.body, arg); d && len(ts) > 0 {
@@ -253,13 +253,13 @@ func (b *builder) buildECS(c *resCtx) func() {
 			if elb.Known && elb.V != "" {
 				continue // a classic load balancer
 			}
-			var ts []target
+			var ts []linkEnd
 			if v, st := blk.str("target_group_arn"); st == present {
 				ts = c.b.lookupAll([]string{v.V})
 			} else if bb, ok := c.pairBlock(blk, cfg, "container_name", "container_port"); ok {
 				ts, _ = c.links(blk, bb, "target_group_arn")
 			} else {
-				ts = []target{{reason: "the target group of a load_balancer block of " + s.Address + " is known only after apply"}}
+				ts = []linkEnd{{reason: "the target group of a load_balancer block of " + s.Address + " is known only after apply"}}
 			}
 			port, _ := blk.int("container_port")
 			lb := plan.ECSLoadBalancer{TargetGroup: link[plan.TargetGroup](ts, "target group"), ContainerPort: port}

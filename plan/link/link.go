@@ -3,6 +3,7 @@ package link
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +36,7 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		evaluated: opts.Evaluated,
 		byID:      map[string][]any{},
 		following: map[string]bool{},
-		g: &plan.Graph{Source: plan.Source{
+		g: &plan.Graph{Input: plan.Input{
 			Kind:             opts.Kind,
 			Path:             opts.Path,
 			FormatVersion:    in.FormatVersion,
@@ -257,7 +258,7 @@ func (b *builder) hasDynamic(in *inst, block string) bool {
 // index records the known IDs and ARNs of a node for lookups.
 func (b *builder) index(node any, ids ...plan.Value[string]) {
 	for _, id := range ids {
-		if id.Known && id.V != "" && !containsNode(b.byID[id.V], node) {
+		if id.Known && id.V != "" && !slices.Contains(b.byID[id.V], node) {
 			b.byID[id.V] = append(b.byID[id.V], node)
 		}
 	}
@@ -265,7 +266,7 @@ func (b *builder) index(node any, ids ...plan.Value[string]) {
 
 // lookup finds the node with a known ID or ARN. Managed resources win over
 // data sources naming the same object.
-func (b *builder) lookup(id string) target {
+func (b *builder) lookup(id string) linkEnd {
 	nodes := b.byID[id]
 	var managed []any
 	for _, n := range nodes {
@@ -275,17 +276,17 @@ func (b *builder) lookup(id string) target {
 	}
 	switch {
 	case len(managed) == 1:
-		return target{node: managed[0]}
+		return linkEnd{node: managed[0]}
 	case len(managed) > 1:
-		return target{reason: fmt.Sprintf("several resources of the plan have the ID %s", id)}
+		return linkEnd{reason: fmt.Sprintf("several resources of the plan have the ID %s", id)}
 	case len(nodes) >= 1:
-		return target{node: nodes[0]}
+		return linkEnd{node: nodes[0]}
 	}
-	return target{id: id}
+	return linkEnd{id: id}
 }
 
-func (b *builder) lookupAll(ids []string) []target {
-	out := make([]target, 0, len(ids))
+func (b *builder) lookupAll(ids []string) []linkEnd {
+	out := make([]linkEnd, 0, len(ids))
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -306,13 +307,4 @@ func resourceOf(in *inst) plan.Resource {
 		r.Change = plan.NoOp
 	}
 	return r
-}
-
-func containsNode(list []any, n any) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
 }

@@ -69,7 +69,7 @@ type Options struct {
 	Locals LocalSource
 	// Evaluated, when set, gives what the sources evaluated per instance.
 	Evaluated Evaluated
-	// Kind and Path describe the input for Graph.Source.
+	// Kind and Path describe the input for Graph.Input.
 	Kind, Path string
 }
 

@@ -50,7 +50,7 @@ type resolver struct {
 	evaluated Evaluated
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
-	memo map[memoKey][]source
+	memo map[memoKey][]referent
 }
 
 // instID names a resource instance (or, with local a module call's name,
@@ -113,7 +113,7 @@ func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, local
 		parsed:    map[refsID]parsedRefs{},
 		vars:      vars,
 		locals:    locals,
-		memo:      map[memoKey][]source{},
+		memo:      map[memoKey][]referent{},
 	}
 	if cfg != nil && cfg.RootModule != nil {
 		r.addConfig("", cfg.RootModule)
@@ -229,10 +229,10 @@ func (r *resolver) originOf(in *inst) (origin, *tfjson.ConfigResource) {
 	return origin{mod: in.mod, cfg: mc, keys: r.keysOf(in.mod, in.local), key: in.key, who: in.addr}, res
 }
 
-// source is one thing a reference leads to: a resource instance (and the
+// referent is one thing a reference leads to: a resource instance (and the
 // attribute path read from it), a constant value, or a reason it could not
 // be followed.
-type source struct {
+type referent struct {
 	inst      *inst
 	attr      []string
 	value     any
@@ -251,43 +251,43 @@ const maxDepth = 32
 // without references is a constant (null when it has no constant value:
 // Terraform writes none for null and for expressions it cannot fold, which
 // for the arguments lbguard reads means null).
-func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []source {
+func (r *resolver) resolveExpr(o origin, e *tfjson.Expression, depth int) []referent {
 	if e == nil || e.ExpressionData == nil {
 		return nil
 	}
 	if len(e.References) == 0 {
 		if e.ConstantValue == tfjson.UnknownConstantValue {
-			return []source{{reason: "the value is computed by an expression lbguard cannot evaluate"}}
+			return []referent{{reason: "the value is computed by an expression lbguard cannot evaluate"}}
 		}
-		return []source{{isValue: true, value: e.ConstantValue}}
+		return []referent{{isValue: true, value: e.ConstantValue}}
 	}
 	if depth > maxDepth {
-		return []source{{reason: "the chain of references is too deep"}}
+		return []referent{{reason: "the chain of references is too deep"}}
 	}
 	mk := memoKey{mod: o.mod, key: o.key, expr: e}
 	if ss, ok := r.memo[mk]; ok {
-		return append([]source(nil), ss...)
+		return append([]referent(nil), ss...)
 	}
 	ss := r.resolveRefs(o, e.References, depth)
 	r.memo[mk] = ss
-	return append([]source(nil), ss...)
+	return append([]referent(nil), ss...)
 }
 
-func (r *resolver) resolveRefs(o origin, references []string, depth int) []source {
+func (r *resolver) resolveRefs(o origin, references []string, depth int) []referent {
 	refs, context := r.parseRefs(references)
 	if len(refs) == 0 {
-		return []source{{reason: "the value comes from " + strings.Join(context, ", ")}}
+		return []referent{{reason: "the value comes from " + strings.Join(context, ", ")}}
 	}
-	var out []source
+	var out []referent
 	for _, rf := range refs {
 		out = append(out, r.resolveRef(o, rf, depth)...)
 	}
 	return out
 }
 
-func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
-	fail := func(format string, args ...any) []source {
-		return []source{{reason: fmt.Sprintf(format, args...), via: rf.text}}
+func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
+	fail := func(format string, args ...any) []referent {
+		return []referent{{reason: fmt.Sprintf(format, args...), via: rf.text}}
 	}
 	switch rf.kind {
 	case refResource:
@@ -311,7 +311,7 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 		if pick == nil {
 			return fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who)
 		}
-		return []source{{inst: pick, attr: rf.rest, via: rf.text}}
+		return []referent{{inst: pick, attr: rf.rest, via: rf.text}}
 
 	case refVar:
 		return withRest(r.resolveVar(o, rf, depth), rf)
@@ -338,13 +338,13 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []source {
 	return fail("%s cannot be followed", rf.text)
 }
 
-func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
+func (r *resolver) resolveVar(o origin, rf ref, depth int) []referent {
 	if o.cfg == nil {
-		return []source{{reason: "no configuration for " + qualify(o.mod, "var."+rf.name), via: rf.text}}
+		return []referent{{reason: "no configuration for " + qualify(o.mod, "var."+rf.name), via: rf.text}}
 	}
 	decl := o.cfg.mod.Variables[rf.name]
 	sensitive := decl != nil && decl.Sensitive
-	mark := func(ss []source) []source {
+	mark := func(ss []referent) []referent {
 		for i := range ss {
 			ss[i].sensitive = ss[i].sensitive || sensitive
 		}
@@ -352,22 +352,22 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
 	}
 	if o.mod == "" {
 		if pv, ok := r.vars[rf.name]; ok && pv != nil {
-			return mark([]source{{isValue: true, value: pv.Value, via: rf.text}})
+			return mark([]referent{{isValue: true, value: pv.Value, via: rf.text}})
 		}
 		if decl != nil {
-			return mark([]source{{isValue: true, value: decl.Default, via: rf.text}})
+			return mark([]referent{{isValue: true, value: decl.Default, via: rf.text}})
 		}
-		return []source{{reason: "var." + rf.name + " has no value in the plan", via: rf.text}}
+		return []referent{{reason: "var." + rf.name + " has no value in the plan", via: rf.text}}
 	}
 	steps, err := parseModuleInstance(o.mod)
 	if err != nil || len(steps) == 0 {
-		return []source{{reason: "cannot find the module of " + o.who, via: rf.text}}
+		return []referent{{reason: "cannot find the module of " + o.who, via: rf.text}}
 	}
 	parent := renderModuleInstance(steps[:len(steps)-1])
 	last := steps[len(steps)-1]
 	pcfg := r.cfgs[configPath(steps[:len(steps)-1])]
 	if pcfg == nil || pcfg.mod.ModuleCalls[last.name] == nil {
-		return []source{{reason: "no configuration for module call " + last.name, via: rf.text}}
+		return []referent{{reason: "no configuration for module call " + last.name, via: rf.text}}
 	}
 	arg := pcfg.mod.ModuleCalls[last.name].Expressions[rf.name]
 	if r.evaluated != nil {
@@ -377,17 +377,17 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []source {
 	}
 	if arg == nil {
 		if decl != nil {
-			return mark([]source{{isValue: true, value: decl.Default, via: rf.text}})
+			return mark([]referent{{isValue: true, value: decl.Default, via: rf.text}})
 		}
-		return []source{{isValue: true, value: nil, via: rf.text}}
+		return []referent{{isValue: true, value: nil, via: rf.text}}
 	}
 	po := origin{mod: parent, cfg: pcfg, keys: r.modKeys[parent][last.name], key: last.key, who: renderModuleInstance(steps)}
 	return mark(r.resolveExpr(po, arg, depth+1))
 }
 
-func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
-	fail := func(format string, args ...any) []source {
-		return []source{{reason: fmt.Sprintf(format, args...), via: rf.text}}
+func (r *resolver) resolveOutput(o origin, rf ref, depth int) []referent {
+	fail := func(format string, args ...any) []referent {
+		return []referent{{reason: fmt.Sprintf(format, args...), via: rf.text}}
 	}
 	if o.cfg == nil {
 		return fail("no configuration for %s", qualify(o.mod, "module."+rf.name))
@@ -432,7 +432,7 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var out []source
+	var out []referent
 	for _, name := range names {
 		for _, s := range r.outputSources(childMod, child, name, depth) {
 			s.loose = true
@@ -442,7 +442,7 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []source {
 	return out
 }
 
-func (r *resolver) outputSources(childMod string, child *modCfg, name string, depth int) []source {
+func (r *resolver) outputSources(childMod string, child *modCfg, name string, depth int) []referent {
 	out := child.mod.Outputs[name]
 	co := origin{mod: childMod, cfg: child, who: "output " + name + " of " + childMod}
 	e := out.Expression
@@ -462,7 +462,7 @@ func (r *resolver) outputSources(childMod string, child *modCfg, name string, de
 
 // withRest appends the reference's remaining attribute path to what its
 // subject resolved to (var.lb.arn, module.m.out.id).
-func withRest(ss []source, rf ref) []source {
+func withRest(ss []referent, rf ref) []referent {
 	if len(rf.rest) == 0 {
 		return ss
 	}

@@ -6,9 +6,10 @@ import (
 	"testing"
 
 	"encoding/json"
+	"strings"
+
 	"github.com/lbguard/lbguard/plan/link"
 	"github.com/lbguard/lbguard/plan/tfplan"
-	"strings"
 )
 
 // TestLinkingIsLinearInInstances links 50,000 instances of one listener

@@ -19,7 +19,7 @@ var ignoreComment = regexp.MustCompile(`^(?:#|//)\s*lbguard:ignore(?:\s+(\S+))?(
 // directly below, or the block it is inside.
 func suppressions(m *module) []plan.Suppression {
 	type block struct {
-		target   string
+		addr     string
 		module   bool
 		rng, def hcl.Range
 	}
@@ -31,12 +31,12 @@ func suppressions(m *module) []plan.Suppression {
 		var blocks []block
 		for _, r := range m.resources {
 			if r.file == f {
-				blocks = append(blocks, block{target: joinAddr(m.cfgPath, r.local()), rng: r.rng, def: r.defRange})
+				blocks = append(blocks, block{addr: joinAddr(m.cfgPath, r.local()), rng: r.rng, def: r.defRange})
 			}
 		}
 		for _, c := range m.calls {
 			if c.file == f {
-				blocks = append(blocks, block{target: joinAddr(m.cfgPath, "module."+c.name), module: true, rng: c.rng, def: c.defRange})
+				blocks = append(blocks, block{addr: joinAddr(m.cfgPath, "module."+c.name), module: true, rng: c.rng, def: c.defRange})
 			}
 		}
 		tokens, _ := hclsyntax.LexConfig(f.src, f.path, hcl.InitialPos)
@@ -61,7 +61,7 @@ func suppressions(m *module) []plan.Suppression {
 				inside := b.rng.Start.Line <= line && line <= b.rng.End.Line
 				if above || inside {
 					// The innermost wins; blocks do not nest at top level.
-					s.Target, s.Module = b.target, b.module
+					s.Block, s.Module = b.addr, b.module
 				}
 			}
 			out = append(out, s)

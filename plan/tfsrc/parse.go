@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/lbguard/lbguard/internal/diag"
 )
 
 // module is one parsed module directory.
@@ -104,21 +106,7 @@ type Diagnostics struct {
 func (d *Diagnostics) Error() string { return strings.Join(d.Lines(), "\n") }
 
 // Lines returns one line per problem: "dir/file:line:col: summary: detail".
-func (d *Diagnostics) Lines() []string {
-	var out []string
-	for _, diag := range d.Diags {
-		msg := diag.Summary
-		if diag.Detail != "" {
-			msg += ": " + strings.Join(strings.Fields(diag.Detail), " ")
-		}
-		if diag.Subject != nil {
-			file := filepath.Join(d.dir, filepath.FromSlash(diag.Subject.Filename))
-			msg = fmt.Sprintf("%s:%d:%d: %s", file, diag.Subject.Start.Line, diag.Subject.Start.Column, msg)
-		}
-		out = append(out, msg)
-	}
-	return out
-}
+func (d *Diagnostics) Lines() []string { return diag.Lines(d.Diags, d.dir) }
 
 // parser reads modules, following local module sources.
 type parser struct {

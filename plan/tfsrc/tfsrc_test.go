@@ -642,7 +642,7 @@ resource "aws_lb" "b" {
 	}
 	var got []string
 	for _, sp := range s.Suppressions {
-		got = append(got, strings.Join(sp.Rules, ",")+"|"+sp.Reason+"|"+sp.Target+"|"+formatBool(sp.Module)+"|"+sp.Location.File)
+		got = append(got, strings.Join(sp.Rules, ",")+"|"+sp.Reason+"|"+sp.Block+"|"+formatBool(sp.Module)+"|"+sp.Location.File)
 	}
 	want := []string{ // by file, then line
 		"LBG102|in a module|module.m.aws_lb.x|false|m/main.tf",

@@ -1,0 +1,34 @@
+// Package diag renders HCL diagnostics for people: one line per problem,
+// "file:line:col: summary: detail". The source loader and the configuration
+// loader both print them this way.
+package diag
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Lines returns one line per diagnostic. dir, when not "", is joined to
+// each file name (the sources' file names are relative to the directory
+// they were read from); line breaks in a detail become spaces.
+func Lines(diags hcl.Diagnostics, dir string) []string {
+	out := make([]string, 0, len(diags))
+	for _, d := range diags {
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + strings.Join(strings.Fields(d.Detail), " ")
+		}
+		if d.Subject != nil {
+			file := d.Subject.Filename
+			if dir != "" {
+				file = filepath.Join(dir, filepath.FromSlash(file))
+			}
+			msg = fmt.Sprintf("%s:%d:%d: %s", file, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+		}
+		out = append(out, msg)
+	}
+	return out
+}
