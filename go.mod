@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/apparentlymart/go-cidr v1.1.1
+	github.com/go-json-experiment/json v1.27.2
 	github.com/gobwas/glob v1.1.0
 	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/go-version v1.9.0

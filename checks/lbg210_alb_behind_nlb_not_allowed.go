@@ -62,7 +62,7 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 	}
 	if listener != nil {
 		if missing, _ := listenerClosed(listener, gs); len(missing) > 0 {
-			return // LBG201 already says no one gets in on this port
+			return // a closed port is LBG201's finding (one finding per weakness); listenerClosed decides it here
 		}
 	}
 	ingress := gs.rules(plan.Ingress)

@@ -83,6 +83,7 @@ func largePlan(n int) []byte {
 		"format_version": "1.2", "terraform_version": "1.9.0",
 		"resource_changes": changes,
 		"configuration":    map[string]any{"root_module": map[string]any{"resources": resources}},
+		"planned_values":   map[string]any{},
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {

@@ -186,7 +186,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"not JSON", write("notjson.json", []byte("this is not json\n")), []string{"notjson.json: line 1, column 2: invalid JSON"}},
 		{"empty file", write("empty.json", nil), []string{"empty.json: the file is empty"}},
-		{"only white space", write("blank.json", []byte("  \n\n")), []string{"blank.json: the file is empty"}},
+		{"only white space", write("blank.json", []byte("  \n\n")), []string{"blank.json: the file holds only white space (4 bytes)"}},
 		{"truncated", write("truncated.json", plan[:len(plan)/2]), []string{"truncated.json", "unexpected end of file: the plan is truncated"}},
 		{"future format", write("future.json", setKey("format_version", "2.0")), []string{"future.json", "plan format_version 2.0 is not supported"}},
 		{"bad format", write("badformat.json", setKey("format_version", "one")), []string{`format_version "one" is not a version number`}},
@@ -194,7 +194,7 @@ func TestBadInput(t *testing.T) {
 		{"errored plan", write("errored.json", setKey("errored", true)), []string{"errored.json", `"errored": true`, "Terraform failed while planning"}},
 		{"array", write("array.json", []byte(`[1, 2]`)), []string{"array.json", "not a Terraform plan: the JSON document is an array"}},
 		{"wrong type", write("wrongtype.json", setKey("resource_changes", "nope")), []string{"wrongtype.json", "resource_changes is a string, not an array"}},
-		{"wrong nested type", write("nested.json", []byte(`{"format_version":"1.2","resource_changes":[{"type":"aws_lb","change":{"actions":"create"}}]}`)), []string{"nested.json", "not a valid Terraform plan: resource_changes.change.actions is a JSON string, expected an array"}},
+		{"wrong nested type", write("nested.json", []byte(`{"format_version":"1.2","resource_changes":[{"type":"aws_lb","change":{"actions":"create"}}]}`)), []string{"nested.json", "not a valid Terraform plan: resource_changes[0].change.actions is a JSON string, expected an array"}},
 		{"trailing garbage", write("trailing.json", append(append([]byte{}, plan...), []byte("{}")...)), []string{"trailing.json", "unexpected data after the end of the plan"}},
 		{"raw state", "testdata/terraform.tfstate", []string{"terraform.tfstate: this is a Terraform state file, not a plan"}},
 		{"state JSON", "testdata/state-show.json", []string{"state-show.json", "JSON of a Terraform state", "not a plan"}},

@@ -111,6 +111,9 @@ func (c *resCtx) str(o obj, body cfgBody, name string, def *string) plan.Value[s
 	v := plan.Value[string]{Sensitive: sens}
 	if st == present {
 		v.V, v.Known = asString(val)
+		if !v.Known {
+			o.wrongType(name, val, "a string")
+		}
 		// Older providers (SDKv2) plan unset optional strings as "".
 		if v.Known && v.V == "" && def != nil {
 			st = absent
@@ -129,6 +132,9 @@ func (c *resCtx) int(o obj, body cfgBody, name string, def *int) plan.Value[int]
 	switch st {
 	case present:
 		v.V, v.Known = asInt(val)
+		if !v.Known && (composite(val) || jsonKind(val) == "a boolean") {
+			o.wrongType(name, val, "a number")
+		}
 	case absent:
 		if def != nil {
 			v.V, v.Known = *def, true
@@ -145,6 +151,8 @@ func (c *resCtx) bool(o obj, body cfgBody, name string, def *bool) plan.Value[bo
 	case present:
 		if x, ok := val.(bool); ok {
 			v.V, v.Known = x, true
+		} else if composite(val) {
+			o.wrongType(name, val, "true or false")
 		}
 	case absent:
 		if def != nil {

@@ -50,6 +50,14 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		return nil, err
 	}
 	b.build()
+	if len(b.bad.list) > 0 {
+		sort.Strings(b.bad.list)
+		if opts.Kind == "source" {
+			msg := strings.Replace(b.bad.list[0], ": change.after.", ": ", 1)
+			return nil, &Error{Path: opts.Path, Msg: "a value Terraform would refuse: " + msg}
+		}
+		return nil, &Error{Path: opts.Path, Msg: "not a valid Terraform plan: " + b.bad.list[0]}
+	}
 	return b.g, nil
 }
 
@@ -66,6 +74,8 @@ type builder struct {
 	following map[string]bool
 	// evaluated is Options.Evaluated, if any.
 	evaluated Evaluated
+	// bad collects the values of a type Terraform never writes.
+	bad badValues
 
 	// per-node state needed between passes
 	listenerProtocolUnset map[*plan.Listener]bool
@@ -93,8 +103,9 @@ func (b *builder) collect() error {
 		in.local = localAddr(rc.Mode, rc.Type, rc.Name)
 		if decoded {
 			in.after = afterOf(rc.Change, in.action)
+			in.after.path, in.after.bad = in.addr+": change."+map[bool]string{true: "before", false: "after"}[in.action == "delete" || in.action == "forget"], &b.bad
 			if m, ok := rc.Change.Before.(map[string]any); ok {
-				in.before = obj{v: m, sens: rc.Change.BeforeSensitive}
+				in.before = obj{v: m, sens: rc.Change.BeforeSensitive, path: in.addr + ": change.before", bad: &b.bad}
 			}
 		}
 		seen[in.addr] = true
@@ -138,7 +149,7 @@ func (b *builder) collect() error {
 			local:   localAddr(sr.Mode, sr.Type, sr.Name),
 			action:  "no-op",
 			decoded: true,
-			after:   obj{v: sr.AttributeValues, sens: sensitiveMask(sr.SensitiveValues)},
+			after:   obj{v: sr.AttributeValues, sens: sensitiveMask(sr.SensitiveValues), path: addr + ": prior_state values", bad: &b.bad},
 		}
 		if sr.Mode == tfjson.DataResourceMode {
 			in.action = "read"

@@ -65,6 +65,7 @@ func load(t *testing.T, changes []change, config map[string]any, extra map[strin
 		"terraform_version": "1.9.0",
 		"resource_changes":  rcs,
 		"configuration":     map[string]any{"root_module": config},
+		"planned_values":    map[string]any{},
 	}
 	for k, v := range extra {
 		doc[k] = v

@@ -23,6 +23,18 @@ type Input struct {
 	// OldConfig marks a configuration written by Terraform older than 1.1,
 	// which leaves block-syntax arguments such as ingress {} out.
 	OldConfig bool
+	// Incomplete marks a partial plan ("complete": false): Terraform
+	// deferred some changes to a later plan.
+	Incomplete bool
+	// Deferred are the resources of modelled types whose changes Terraform
+	// deferred: not analysed.
+	Deferred []Deferred
+}
+
+// Deferred is a resource change a partial plan defers.
+type Deferred struct {
+	Address string
+	Reason  string // Terraform's reason, e.g. "resource_config_unknown"
 }
 
 // PriorResource is a prior_state resource with the module it lives in.

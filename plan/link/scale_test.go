@@ -33,7 +33,7 @@ func TestLinkingIsLinearInInstances(t *testing.T) {
 		rcs = append(rcs, c.json())
 	}
 	doc := map[string]any{
-		"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": rcs,
+		"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": rcs, "planned_values": map[string]any{},
 		"configuration": map[string]any{"root_module": map[string]any{"resources": []any{
 			cfgResource("aws_lb.this", map[string]any{}, "count_expression", constant(n)),
 			cfgResource("aws_lb_listener.http", map[string]any{"load_balancer_arn": refs("aws_lb.this[count.index].arn", "aws_lb.this[count.index]", "aws_lb.this", "count.index")}, "count_expression", constant(n)),

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -16,6 +17,56 @@ type obj struct {
 	v    map[string]any
 	unk  any
 	sens any
+	// path names the object for messages ("aws_lb_listener.http: after"),
+	// and bad collects the values of a type Terraform never writes.
+	path string
+	bad  *badValues
+}
+
+// badValues are values whose JSON type is not the attribute's: Terraform
+// never writes them, so the plan is malformed (not merely unknown).
+type badValues struct{ list []string }
+
+// wrongType records an attribute whose value has the wrong JSON type.
+func (o obj) wrongType(name string, val any, want string) {
+	if o.bad != nil {
+		o.bad.list = append(o.bad.list, fmt.Sprintf("%s.%s is %s, expected %s", o.path, name, jsonKind(val), want))
+	}
+}
+
+// child is a nested object of o, at name[i] (i < 0: no index).
+func (o obj) child(v map[string]any, unk, sens any, name string, i int) obj {
+	path := o.path + "." + name
+	if i >= 0 {
+		path += "[" + strconv.Itoa(i) + "]"
+	}
+	return obj{v: v, unk: unk, sens: sens, path: path, bad: o.bad}
+}
+
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return "null"
+}
+
+// composite reports whether a decoded value is an array or an object.
+func composite(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any:
+		return true
+	}
+	return false
 }
 
 // state says what the plan knows about one value.
@@ -77,6 +128,7 @@ func (o obj) str(name string) (plan.Value[string], state) {
 	}
 	s, ok := asString(val)
 	if !ok {
+		o.wrongType(name, val, "a string")
 		return v, unknown
 	}
 	v.V, v.Known = s, true
@@ -92,6 +144,9 @@ func (o obj) int(name string) (plan.Value[int], state) {
 	}
 	n, ok := asInt(val)
 	if !ok {
+		if composite(val) || jsonKind(val) == "a boolean" {
+			o.wrongType(name, val, "a number")
+		}
 		return v, unknown
 	}
 	v.V, v.Known = n, true
@@ -114,6 +169,9 @@ func (o obj) bool(name string) (plan.Value[bool], state) {
 		}
 	}
 	if !v.Known {
+		if composite(val) {
+			o.wrongType(name, val, "true or false")
+		}
 		return v, unknown
 	}
 	return v, st
@@ -129,13 +187,17 @@ func (o obj) blocks(name string) (out []obj, st state) {
 	list, ok := val.([]any)
 	if !ok {
 		if m, ok := val.(map[string]any); ok { // a single nested object
-			return []obj{{v: m, unk: unk, sens: sens}}, present
+			return []obj{o.child(m, unk, sens, name, -1)}, present
 		}
+		o.wrongType(name, val, "a list of blocks")
 		return nil, unknown
 	}
 	for i, e := range list {
-		m, _ := e.(map[string]any)
-		out = append(out, obj{v: m, unk: elem(unk, i), sens: elem(sens, i)})
+		m, ok := e.(map[string]any)
+		if !ok && e != nil {
+			o.wrongType(name+"["+strconv.Itoa(i)+"]", e, "a block (an object)")
+		}
+		out = append(out, o.child(m, elem(unk, i), elem(sens, i), name, i))
 	}
 	return out, present
 }
@@ -150,6 +212,7 @@ func (o obj) strings(name string) ([]plan.Value[string], state) {
 	}
 	list, ok := val.([]any)
 	if !ok {
+		o.wrongType(name, val, "a list")
 		return nil, unknown
 	}
 	out := make([]plan.Value[string], 0, len(list))
@@ -158,6 +221,8 @@ func (o obj) strings(name string) ([]plan.Value[string], state) {
 		if elem(unk, i) != true {
 			if s, ok := asString(e); ok {
 				v.V, v.Known = s, true
+			} else if composite(e) {
+				o.wrongType(name+"["+strconv.Itoa(i)+"]", e, "a string")
 			}
 		}
 		out = append(out, v)

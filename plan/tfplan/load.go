@@ -75,7 +75,7 @@ func lineColumn(path string, offset int64) (int, int) {
 		return 0, 0
 	}
 	defer f.Close()
-	r, err := decodeText(f)
+	r, _, err := decodeText(f)
 	if err != nil {
 		return 0, 0
 	}
@@ -99,7 +99,7 @@ func lineColumn(path string, offset int64) (int, int) {
 			break
 		}
 	}
-	// The decoder reports the offset just past the offending byte.
+	// Offsets point just past the offending byte.
 	if col > 1 {
 		col--
 	}
@@ -109,12 +109,12 @@ func lineColumn(path string, offset int64) (int, int) {
 // Read decodes the plan JSON read from r into the linker's input.
 // Errors about the input are *InputError without a path.
 func Read(r io.Reader) (*link.Input, error) {
-	raw, err := decode(r, link.Modelled)
+	in, err := decode(r)
 	if err != nil {
 		return nil, err
 	}
-	raw.OldConfig = oldConfigFormat(raw.TerraformVersion)
-	return &raw.Input, nil
+	in.OldConfig = oldConfigFormat(in.TerraformVersion)
+	return in, nil
 }
 
 // oldConfigFormat reports whether a Terraform version is older than 1.1,
