@@ -12,6 +12,8 @@ type Result struct {
 	Findings    []Finding
 	Unresolved  []Note
 	NotAnalysed []plan.Skipped
+	// Partial marks the result of a partial plan.
+	Partial bool
 	// LoadBalancers describes each load balancer of the graph by address
 	// ("application, internet-facing"), for report headings.
 	LoadBalancers map[string]string
@@ -21,7 +23,14 @@ type Result struct {
 // run (a bug, not a finding); the other checks' results are then not
 // returned either, since a partial report would read as a pass.
 func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
-	res := &Result{NotAnalysed: append([]plan.Skipped(nil), g.NotAnalysed...), LoadBalancers: map[string]string{}}
+	res := &Result{NotAnalysed: append([]plan.Skipped(nil), g.NotAnalysed...), Partial: g.Partial, LoadBalancers: map[string]string{}}
+	for _, s := range g.NotAnalysed {
+		if s.Unread {
+			// What was not read could change any verdict: no rule may
+			// pass it in silence.
+			res.Unresolved = append(res.Unresolved, Note{Rule: "LBG000", Address: s.Address, Reason: "not analysed: " + s.Reason})
+		}
+	}
 	for _, lb := range g.LoadBalancers {
 		desc := lb.Type.String() + ", " + lb.Scheme()
 		if lb.Mode == plan.Data {

@@ -19,8 +19,12 @@ type Graph struct {
 	ECSServices     []*ECSService
 
 	// NotAnalysed lists resources lbguard recognises but does not check
-	// (classic load balancers), so that silence is not mistaken for a pass.
+	// (classic load balancers), or could not read, so that silence is not
+	// mistaken for a pass.
 	NotAnalysed []Skipped
+	// Partial marks a partial plan ("complete": false): Terraform deferred
+	// some changes, which a later plan will show.
+	Partial bool
 
 	// Suppressions are the lbguard:ignore comments of the sources, when
 	// they were read.
@@ -45,6 +49,12 @@ type Input struct {
 type Skipped struct {
 	Address string
 	Reason  string
+	// Fix says how to let lbguard read it, when there is a way.
+	Fix string
+	// Unread marks what could change a verdict (a deferred change, a
+	// module that is not unpacked): each gets an LBG000 note, so that
+	// --strict fails. Classic load balancers are out of scope, not unread.
+	Unread bool
 }
 
 // Mode says whether a resource is managed by the configuration or read by a

@@ -2,8 +2,11 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+
+	"github.com/lbguard/lbguard/internal/textenc"
 )
 
 // ReadBaseline reads a previous JSON report and returns the fingerprints
@@ -15,7 +18,23 @@ func ReadBaseline(r io.Reader) (map[string]bool, error) {
 			Fingerprint string `json:"fingerprint"`
 		} `json:"findings"`
 	}
-	if err := json.NewDecoder(r).Decode(&rep); err != nil {
+	text, _, err := textenc.Reader(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.NewDecoder(text).Decode(&rep); err != nil {
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &te) && te.Field == "":
+			return nil, fmt.Errorf("not an lbguard JSON report: the document is a JSON %s, not an object", te.Value)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("not an lbguard JSON report: %s is a JSON %s", te.Field, te.Value)
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("not an lbguard JSON report: invalid JSON at byte %d: %v", se.Offset, se)
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, fmt.Errorf("not an lbguard JSON report: the file is empty or truncated")
+		}
 		return nil, fmt.Errorf("not an lbguard JSON report: %v", err)
 	}
 	if rep.SchemaVersion == nil {

@@ -31,6 +31,7 @@ type JSONTool struct {
 type JSONSkipped struct {
 	Address string `json:"address"`
 	Reason  string `json:"reason"`
+	Fix     string `json:"fix,omitempty"`
 }
 
 // JSONSummary counts what the report holds.
@@ -41,9 +42,12 @@ type JSONSummary struct {
 	Suppressed  int            `json:"suppressed"`
 	Unresolved  int            `json:"unresolved"`
 	NotAnalysed int            `json:"not_analysed"`
-	FailOn      string         `json:"fail_on"`
-	Strict      bool           `json:"strict"`
-	Failed      bool           `json:"failed"`
+	// Partial is true for a partial plan, whose deferred changes a later
+	// plan shows.
+	Partial bool   `json:"partial,omitempty"`
+	FailOn  string `json:"fail_on"`
+	Strict  bool   `json:"strict"`
+	Failed  bool   `json:"failed"`
 }
 
 // NewJSONReport builds the JSON report of a run.
@@ -61,6 +65,7 @@ func NewJSONReport(r *Run) *JSONReport {
 			Suppressed:  suppressed,
 			Unresolved:  len(r.Result.Unresolved),
 			NotAnalysed: len(r.Result.NotAnalysed),
+			Partial:     r.Result.Partial,
 			FailOn:      ThresholdName(r.FailOn),
 			Strict:      r.Strict,
 			Failed:      r.Failed(),
@@ -76,7 +81,7 @@ func NewJSONReport(r *Run) *JSONReport {
 		out.Unresolved = []checks.Note{}
 	}
 	for _, s := range r.Result.NotAnalysed {
-		out.NotAnalysed = append(out.NotAnalysed, JSONSkipped{Address: s.Address, Reason: s.Reason})
+		out.NotAnalysed = append(out.NotAnalysed, JSONSkipped{Address: s.Address, Reason: s.Reason, Fix: s.Fix})
 	}
 	return out
 }

@@ -81,6 +81,9 @@ func Text(out io.Writer, r *Run, opts Options) error {
 		fmt.Fprintln(w, p.paint(ansiBold, "Not analysed"))
 		for _, s := range r.Result.NotAnalysed {
 			fmt.Fprintf(w, "  %s: %s\n", s.Address, s.Reason)
+			if s.Fix != "" {
+				fmt.Fprintf(w, "    %s %s\n", p.paint(ansiGreen, "fix:"), s.Fix)
+			}
 		}
 	}
 	if len(order) > 0 || len(r.Result.NotAnalysed) > 0 || (opts.Verbose && len(r.Result.Unresolved) > 0) {
@@ -161,6 +164,9 @@ func writeSummary(w io.Writer, p painter, r *Run, opts Options) {
 	}
 	if n := len(r.Result.NotAnalysed); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d not analysed", n))
+	}
+	if r.Result.Partial {
+		parts = append(parts, "a partial plan (Terraform deferred some changes)")
 	}
 	fmt.Fprintln(w, strings.Join(parts, ", ")+".")
 	switch {

@@ -18,12 +18,13 @@ const module = "github.com/lbguard/lbguard/"
 var allowed = map[string][]string{
 	"plan":                   {},
 	"plan/link":              {"plan"},
-	"plan/tfplan":            {"plan/link"},
+	"plan/tfplan":            {"plan/link", "internal/textenc"},
 	"plan/tfsrc":             {"plan", "plan/link", "internal/diag"},
 	"checks":                 {"plan"},
 	"checks/config":          {"checks", "plan", "internal/diag"},
-	"report":                 {"checks", "plan"},
+	"report":                 {"checks", "plan", "internal/textenc"},
 	"internal/diag":          {},
+	"internal/textenc":       {},
 	"internal/rulegen/rules": {},
 }
 

@@ -39,7 +39,7 @@ func parseModuleInstance(s string) ([]modStep, error) {
 	}
 	tr, err := parseTraversal(s)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("module address %q is not one Terraform writes", s)
 	}
 	var steps []modStep
 	for i := 0; i < len(tr); {

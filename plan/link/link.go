@@ -50,6 +50,15 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		return nil, err
 	}
 	b.build()
+	b.g.Partial = in.Incomplete || len(in.Deferred) > 0
+	for _, d := range in.Deferred {
+		reason := "Terraform deferred this change to a later plan"
+		if d.Reason != "" {
+			reason += " (" + d.Reason + ")"
+		}
+		b.g.NotAnalysed = append(b.g.NotAnalysed, plan.Skipped{Address: d.Address, Reason: reason, Unread: true,
+			Fix: "apply this partial plan, then check the next plan, which has the deferred change"})
+	}
 	if len(b.bad.list) > 0 {
 		sort.Strings(b.bad.list)
 		if opts.Kind == "source" {

@@ -1,41 +1,21 @@
 package tfplan
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/unicode"
-	"golang.org/x/text/transform"
+	"github.com/lbguard/lbguard/internal/textenc"
 )
 
-// sniffBytes is how much of the input sniff looks at.
-const sniffBytes = 512
-
-// decodeText returns a reader of UTF-8 text: a UTF-8 byte-order mark is
-// dropped and UTF-16 (what PowerShell's > writes) is converted. head is
-// the start of the text as read, for sniff.
-func decodeText(r io.Reader) (text io.Reader, head []byte, err error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, err = br.Peek(sniffBytes)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+// decodeText returns a reader of the UTF-8 text of a plan and the start
+// of that text, for sniff.
+func decodeText(r io.Reader) (io.Reader, []byte, error) {
+	text, head, err := textenc.Reader(r)
+	if err != nil {
 		return nil, nil, &InputError{Msg: err.Error()}
 	}
-	head = bytes.Clone(head)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		_, _ = br.Discard(3)
-		return br, head[3:], nil
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return transform.NewReader(br, unicode.BOMOverride(unicode.UTF8.NewDecoder())), nil, nil
-	case len(head) >= 2 && head[0] != 0 && head[1] == 0:
-		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder()), nil, nil
-	case len(head) >= 2 && head[0] == 0 && head[1] != 0:
-		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder()), nil, nil
-	}
-	return br, head, nil
+	return text, head, nil
 }
 
 // sniff says what the start of an input is when it is plainly not plan
