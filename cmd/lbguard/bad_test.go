@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -96,7 +97,44 @@ func badCommands(t *testing.T, tmp string) []badCommand {
 		return p
 	}
 	good := "../../fixtures/alb-http-only/plan.json"
+	mkdir := func(name string, files map[string]string) string {
+		d := filepath.Join(tmp, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for f, src := range files {
+			if err := os.WriteFile(filepath.Join(d, f), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	lb := "resource \"aws_lb\" \"web\" {\n  subnets = [\"subnet-1\"]\n}\n"
+	dup := mkdir("duplicate", map[string]string{"a.tf": lb, "b.tf": lb})
+	over := mkdir("override-without-base", map[string]string{"main.tf": lb, "x_override.tf": "resource \"aws_lb\" \"other\" {\n  internal = true\n}\n"})
+	cycle := mkdir("symlink-cycle", map[string]string{"main.tf": lb + "module \"self\" {\n  source = \"./sub\"\n}\n"})
+	if err := os.Symlink(".", filepath.Join(cycle, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	fifo := mkdir("fifo", map[string]string{"main.tf": lb})
+	if err := syscall.Mkfifo(filepath.Join(fifo, "pipe.tf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zero := mkdir("dev-zero", map[string]string{"main.tf": lb})
+	if err := os.Symlink("/dev/zero", filepath.Join(zero, "zero.tf")); err != nil {
+		t.Fatal(err)
+	}
+	tfvars := mkdir("tfvars-error", map[string]string{"main.tf": "variable \"x\" {}\n" + lb, "terraform.tfvars": "x = \n"})
+	absVars := write("abs.tfvars", []byte("x = \n"))
+	plain := mkdir("var-file", map[string]string{"main.tf": "variable \"x\" {}\n" + lb})
 	return []badCommand{
+		{"source: duplicate resource blocks", []string{"check", dup}},
+		{"source: override of nothing", []string{"check", over}},
+		{"source: module cycle through a symlink", []string{"check", cycle}},
+		{"source: a .tf file that is a FIFO", []string{"check", fifo}},
+		{"source: a .tf file linked to /dev/zero", []string{"check", zero}},
+		{"source: an error in terraform.tfvars", []string{"check", tfvars}},
+		{"source: an error in an absolute --var-file", []string{"check", "--var-file", absVars, plain}},
 		{"baseline that is an array", []string{"check", "--baseline", write("array.json", []byte(`[1, 2]`)), good}},
 	}
 }

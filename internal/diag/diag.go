@@ -12,8 +12,9 @@ import (
 )
 
 // Lines returns one line per diagnostic. dir, when not "", is joined to
-// each file name (the sources' file names are relative to the directory
-// they were read from); line breaks in a detail become spaces.
+// each relative file name (the sources' file names are relative to the
+// directory they were read from); a subject without a line names the file
+// alone; line breaks in a detail become spaces.
 func Lines(diags hcl.Diagnostics, dir string) []string {
 	out := make([]string, 0, len(diags))
 	for _, d := range diags {
@@ -23,10 +24,14 @@ func Lines(diags hcl.Diagnostics, dir string) []string {
 		}
 		if d.Subject != nil {
 			file := d.Subject.Filename
-			if dir != "" {
+			if dir != "" && !filepath.IsAbs(file) {
 				file = filepath.Join(dir, filepath.FromSlash(file))
 			}
-			msg = fmt.Sprintf("%s:%d:%d: %s", file, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+			if d.Subject.Start.Line > 0 {
+				msg = fmt.Sprintf("%s:%d:%d: %s", file, d.Subject.Start.Line, d.Subject.Start.Column, msg)
+			} else {
+				msg = file + ": " + msg
+			}
 		}
 		out = append(out, msg)
 	}

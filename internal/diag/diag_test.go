@@ -12,9 +12,12 @@ func TestLines(t *testing.T) {
 		{Severity: hcl.DiagError, Summary: "Unsupported argument", Detail: "An argument named \"x\" is\nnot expected here.",
 			Subject: &hcl.Range{Filename: "mod/main.tf", Start: hcl.Pos{Line: 3, Column: 5}}},
 		{Severity: hcl.DiagError, Summary: "No subject"},
+		{Severity: hcl.DiagError, Summary: "Absolute", Subject: &hcl.Range{Filename: "/etc/vars.tfvars", Start: hcl.Pos{Line: 2, Column: 1}}},
+		{Severity: hcl.DiagError, Summary: "No line", Subject: &hcl.Range{Filename: "pipe.tf"}},
 	}
 	got := Lines(diags, "infra")
-	want := []string{`infra/mod/main.tf:3:5: Unsupported argument: An argument named "x" is not expected here.`, "No subject"}
+	want := []string{`infra/mod/main.tf:3:5: Unsupported argument: An argument named "x" is not expected here.`, "No subject",
+		"/etc/vars.tfvars:2:1: Absolute", "infra/pipe.tf: No line"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

@@ -237,22 +237,43 @@ func rootVariables(root *module, dir string, opts Options) (map[string]cty.Value
 	var files []string
 	for _, name := range []string{"terraform.tfvars", "terraform.tfvars.json"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			files = append(files, filepath.Join(dir, name))
+			files = append(files, name)
 		}
 	}
 	auto, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars"))
 	autoJSON, _ := filepath.Glob(filepath.Join(dir, "*.auto.tfvars.json"))
 	auto = append(auto, autoJSON...)
 	sort.Strings(auto)
-	files = append(append(files, auto...), opts.VarFiles...)
+	for _, a := range auto {
+		files = append(files, filepath.Base(a))
+	}
+	// Files of the directory are named relative to it, as the sources are;
+	// --var-file paths are made absolute, so that messages never join them
+	// to the directory.
+	for _, vf := range opts.VarFiles {
+		if abs, err := filepath.Abs(vf); err == nil {
+			vf = abs
+		}
+		files = append(files, vf)
+	}
 	p := hclparse.NewParser()
-	for _, path := range files {
+	for _, name := range files {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		src, err := readRegular(path)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read variables file", Detail: err.Error(),
+				Subject: &hcl.Range{Filename: name}})
+			continue
+		}
 		var f *hcl.File
 		var d hcl.Diagnostics
-		if strings.HasSuffix(path, ".json") {
-			f, d = p.ParseJSONFile(path)
+		if strings.HasSuffix(name, ".json") {
+			f, d = p.ParseJSON(src, name)
 		} else {
-			f, d = p.ParseHCLFile(path)
+			f, d = p.ParseHCL(src, name)
 		}
 		diags = append(diags, d...)
 		if f == nil || d.HasErrors() {

@@ -6,7 +6,9 @@ package tfsrc
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -37,6 +39,10 @@ type module struct {
 	// not configured, so that any reference to a computed attribute
 	// evaluates to "known after apply" instead of failing.
 	attrNames map[string]bool
+	// blocks are the resource, data, module, output and variable blocks
+	// read so far, by kind and labels ("resource.aws_lb.web"): override
+	// files merge into them, and a second one of a kind is an error.
+	blocks map[string]*hcl.Block
 }
 
 type srcFile struct {
@@ -44,6 +50,9 @@ type srcFile struct {
 	src    []byte
 	file   *hcl.File
 	native bool
+	// override marks override.tf and *_override.tf, which Terraform
+	// merges into the blocks of the other files.
+	override bool
 }
 
 type variable struct {
@@ -163,8 +172,7 @@ func sourceFiles(dir string) ([]string, error) {
 		if !strings.HasSuffix(name, ".tf") && !strings.HasSuffix(name, ".tf.json") {
 			continue
 		}
-		base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
-		if base == "override" || strings.HasSuffix(base, "_override") {
+		if isOverride(name) {
 			overrides = append(overrides, name)
 		} else {
 			normal = append(normal, name)
@@ -197,6 +205,62 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "ephemeral", LabelNames: []string{"type", "name"}},
 }}
 
+// MaxSourceBytes is the largest .tf, .tf.json or .tfvars file lbguard reads.
+const MaxSourceBytes = 64 << 20
+
+// readRegular reads a source file, refusing what is not a regular file (a
+// FIFO, a device, a link to one: reading those may never end) and files
+// beyond MaxSourceBytes.
+func readRegular(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, pe.Err
+		}
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s): lbguard reads only regular files", describeMode(st.Mode()))
+	}
+	if st.Size() > MaxSourceBytes {
+		return nil, fmt.Errorf("%d MB: larger than the %d MB lbguard reads of one source file", st.Size()>>20, MaxSourceBytes>>20)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSourceBytes+1))
+	if err == nil && len(b) > MaxSourceBytes {
+		return nil, fmt.Errorf("larger than the %d MB lbguard reads of one source file", MaxSourceBytes>>20)
+	}
+	return b, err
+}
+
+func describeMode(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
+	}
+	return m.Type().String()
+}
+
+// realPath resolves symbolic links, so that a module reached through a
+// link to one of its parents is recognised as a cycle.
+func realPath(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
+}
+
 // module parses the module in dir; modKey names it in modules.json
 // ("a.b") and cfgPath in the configuration ("module.a.module.b").
 func (ps *parser) module(dir, modKey, cfgPath string) *module {
@@ -209,10 +273,11 @@ func (ps *parser) module(dir, modKey, cfgPath string) *module {
 		rel = abs
 	}
 	m := &module{dir: abs, rel: filepath.ToSlash(rel), cfgPath: cfgPath, variables: map[string]*variable{}, locals: map[string]*local{},
-		outputs: map[string]*output{}, calls: map[string]*call{}, attrNames: map[string]bool{}}
+		outputs: map[string]*output{}, calls: map[string]*call{}, attrNames: map[string]bool{}, blocks: map[string]*hcl.Block{}}
 	ps.seen[cfgPath] = m
-	ps.loading[abs] = true
-	defer delete(ps.loading, abs)
+	real := realPath(abs)
+	ps.loading[real] = true
+	defer delete(ps.loading, real)
 	names, err := sourceFiles(abs)
 	if err != nil {
 		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module directory", Detail: err.Error()})
@@ -220,9 +285,10 @@ func (ps *parser) module(dir, modKey, cfgPath string) *module {
 	}
 	for _, name := range names {
 		path := filepath.Join(abs, name)
-		src, err := os.ReadFile(path)
+		src, err := readRegular(path)
 		if err != nil {
-			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()})
+			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error(),
+				Subject: &hcl.Range{Filename: filepath.ToSlash(filepath.Join(m.rel, name))}})
 			continue
 		}
 		relPath := filepath.ToSlash(filepath.Join(m.rel, name))
@@ -238,17 +304,128 @@ func (ps *parser) module(dir, modKey, cfgPath string) *module {
 		if f == nil || diags.HasErrors() {
 			continue
 		}
-		sf := &srcFile{path: relPath, src: src, file: f, native: native}
+		sf := &srcFile{path: relPath, src: src, file: f, native: native, override: isOverride(name)}
 		m.files = append(m.files, sf)
 		ps.readFile(m, sf, modKey)
 	}
 	return m
 }
 
+// isOverride reports whether a file is an override file, which Terraform
+// merges into the others: override.tf, *_override.tf (and .tf.json).
+func isOverride(name string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// blockKey names a block for merging and duplicate checks; "" for blocks
+// that are neither.
+func blockKey(blk *hcl.Block) string {
+	switch blk.Type {
+	case "resource", "data", "module", "output", "variable":
+		return blk.Type + "." + strings.Join(blk.Labels, ".")
+	}
+	return ""
+}
+
+// describeBlock names a block as Terraform's messages do.
+func describeBlock(blk *hcl.Block) string {
+	switch blk.Type {
+	case "resource", "data":
+		return fmt.Sprintf("%s %q %q", blk.Type, blk.Labels[0], blk.Labels[1])
+	}
+	return fmt.Sprintf("%s %q", blk.Type, blk.Labels[0])
+}
+
+// place renders a range as file:line for messages.
+func place(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
+
+// admit checks a block against those read before: a second block of one
+// kind and name is an error, as in Terraform (else the last would win and
+// could hide a finding); a block of an override file is merged into the
+// block it overrides. It returns the block to read, or nil.
+func (ps *parser) admit(m *module, f *srcFile, blk *hcl.Block) *hcl.Block {
+	key := blockKey(blk)
+	if key == "" {
+		return blk
+	}
+	base, seen := m.blocks[key]
+	switch {
+	case !f.override && seen:
+		rng := blk.DefRange
+		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate " + blk.Type + " block",
+			Detail:  fmt.Sprintf("%s is declared twice, at %s and at %s: Terraform refuses the configuration", describeBlock(blk), place(base.DefRange), place(blk.DefRange)),
+			Subject: &rng})
+		return nil
+	case !f.override:
+		m.blocks[key] = blk
+		return blk
+	case !seen:
+		rng := blk.DefRange
+		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing base " + blk.Type + " for override",
+			Detail:  fmt.Sprintf("%s in override file %s overrides nothing: there is no such block in the module's other files", describeBlock(blk), f.path),
+			Subject: &rng})
+		return nil
+	}
+	merged, ok := mergeBlock(base, blk)
+	if !ok {
+		rng := blk.DefRange
+		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Override not supported",
+			Detail:  fmt.Sprintf("%s: lbguard merges override files written in HCL syntax only, not .tf.json", describeBlock(blk)),
+			Subject: &rng})
+		return nil
+	}
+	m.blocks[key] = merged
+	return merged
+}
+
+// mergeBlock merges an override block into its base as Terraform does: an
+// argument of the override replaces the base's, and the nested blocks of a
+// type the override writes (plainly or as dynamic blocks) replace all the
+// base's blocks of that type. ok is false unless both are native syntax.
+func mergeBlock(base, over *hcl.Block) (*hcl.Block, bool) {
+	bb, ok1 := base.Body.(*hclsyntax.Body)
+	ob, ok2 := over.Body.(*hclsyntax.Body)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	attrs := hclsyntax.Attributes{}
+	for name, a := range bb.Attributes {
+		attrs[name] = a
+	}
+	for name, a := range ob.Attributes {
+		attrs[name] = a
+	}
+	blockType := func(b *hclsyntax.Block) string {
+		if b.Type == "dynamic" && len(b.Labels) == 1 {
+			return b.Labels[0]
+		}
+		return b.Type
+	}
+	replaced := map[string]bool{}
+	for _, b := range ob.Blocks {
+		replaced[blockType(b)] = true
+	}
+	var blocks hclsyntax.Blocks
+	for _, b := range bb.Blocks {
+		if !replaced[blockType(b)] {
+			blocks = append(blocks, b)
+		}
+	}
+	blocks = append(blocks, ob.Blocks...)
+	body := &hclsyntax.Body{Attributes: attrs, Blocks: blocks, SrcRange: bb.SrcRange, EndRange: bb.EndRange}
+	return &hcl.Block{Type: base.Type, Labels: base.Labels, Body: body, DefRange: base.DefRange, TypeRange: base.TypeRange, LabelRanges: base.LabelRanges}, true
+}
+
 func (ps *parser) readFile(m *module, f *srcFile, modKey string) {
 	content, diags := f.file.Body.Content(topSchema)
 	ps.diags = append(ps.diags, diags...)
 	for _, blk := range content.Blocks {
+		if blk = ps.admit(m, f, blk); blk == nil {
+			continue
+		}
 		switch blk.Type {
 		case "variable":
 			ps.readVariable(m, blk)
@@ -343,7 +520,7 @@ func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string)
 	}
 	switch {
 	case strings.HasPrefix(c.source, "./") || strings.HasPrefix(c.source, "../"):
-		if dir := filepath.Join(m.dir, filepath.FromSlash(c.source)); ps.loading[dir] {
+		if dir := filepath.Join(m.dir, filepath.FromSlash(c.source)); ps.loading[realPath(dir)] {
 			// Terraform cannot init such a configuration: say so, as it
 			// would, rather than unfold it.
 			rng := c.defRange
@@ -356,7 +533,9 @@ func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string)
 			return
 		}
 		if ps.depth > 32 {
-			c.reason = "modules are nested too deeply"
+			rng := c.defRange
+			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Modules nested too deeply",
+				Detail: fmt.Sprintf("module %q is nested more than 32 modules deep: lbguard reads no deeper", c.name), Subject: &rng})
 			return
 		}
 		ps.depth++
@@ -392,6 +571,13 @@ func (ps *parser) readResource(m *module, f *srcFile, blk *hcl.Block) {
 	} else if attrs, diags := blk.Body.JustAttributes(); !diags.HasErrors() {
 		for _, a := range attrs {
 			collectAttrNames(a.Expr, m.attrNames)
+		}
+	}
+	for i, old := range m.resources {
+		if old.local() == r.local() { // an override merged into it
+			r.file, r.rng = old.file, old.rng
+			m.resources[i] = r
+			return
 		}
 	}
 	m.resources = append(m.resources, r)
