@@ -132,8 +132,14 @@ func Load(path string, known func(string) bool) (*Config, error) {
 			bad(attrRange("fail_on", hcl.Range{Filename: path}), "Invalid fail_on", fmt.Sprintf("%q is not one of info, low, medium, high, never", v))
 		}
 	}
+	ruleAt := map[string]hcl.Range{}
 	for _, rb := range raw.Rules {
 		id := strings.ToUpper(rb.ID)
+		if first, dup := ruleAt[id]; dup {
+			bad(rb.DefRange, "Duplicate rule block", fmt.Sprintf("rule %q is configured twice, at line %d and line %d: keep one", rb.ID, first.Start.Line, rb.DefRange.Start.Line))
+			continue
+		}
+		ruleAt[id] = rb.DefRange
 		if !known(id) {
 			bad(rb.DefRange, "Unknown rule", fmt.Sprintf("%q is not an lbguard rule (lbguard rules lists them)", rb.ID))
 			continue
@@ -168,7 +174,11 @@ func Load(path string, known func(string) bool) (*Config, error) {
 			ig.Match = g.Match
 		}
 		if ig.Rule == "" && ig.Address == "" {
-			bad(ib.DefRange, "Ignore without rule or address", "an ignore block needs a rule, an address pattern, or both")
+			if ib.Rule != nil || ib.Address != nil {
+				bad(ib.DefRange, "Ignore of everything", `rule = "*" with address = "*" (or one of them alone) would ignore every finding of every rule: name a rule, an address pattern, or both (to pass whatever is found, use fail_on = "never")`)
+			} else {
+				bad(ib.DefRange, "Ignore without rule or address", "an ignore block needs a rule, an address pattern, or both")
+			}
 			continue
 		}
 		if ib.Reason != nil {

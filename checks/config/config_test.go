@@ -1,8 +1,10 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +94,29 @@ ignore {
 	ig := c.Ignores[0]
 	if ig.Rule != "" || ig.Expires.Format(time.DateOnly) != "2027-01-31" || ig.Expires.Hour() != 23 {
 		t.Errorf("ignore: %+v", ig)
+	}
+}
+
+// TestConfigurationMistakes: a rule configured twice, and an ignore of
+// everything, are errors naming the line, never merged or accepted.
+func TestConfigurationMistakes(t *testing.T) {
+	known := func(id string) bool { return id == "LBG101" || id == "LBG206" }
+	tests := []struct{ content, want string }{
+		{"rule \"LBG101\" {\n  enabled = false\n}\nrule \"lbg101\" {\n  severity = \"low\"\n}\n",
+			`.lbguard.hcl:4:1: Duplicate rule block: rule "lbg101" is configured twice, at line 1 and line 4: keep one`},
+		{"ignore {\n  rule    = \"*\"\n  address = \"*\"\n  reason  = \"x\"\n}\n",
+			`.lbguard.hcl:1:1: Ignore of everything: rule = "*" with address = "*"`},
+		{"ignore {\n  reason = \"x\"\n}\n", `.lbguard.hcl:1:1: Ignore without rule or address`},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(t.TempDir(), ".lbguard.hcl")
+		if err := os.WriteFile(p, []byte(tt.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(p, known)
+		var ce *Error
+		if !errors.As(err, &ce) || len(ce.Lines()) != 1 || !strings.Contains(ce.Lines()[0], tt.want) {
+			t.Errorf("%q: error %v, want one line containing %q", tt.content, err, tt.want)
+		}
 	}
 }

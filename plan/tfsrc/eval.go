@@ -46,6 +46,9 @@ type evaluator struct {
 	// maxInstances: a count of a million in a module called a thousand
 	// times must not hang a pre-commit hook.
 	instances int
+	// cycles counts the reference cycles met: a value computed while one
+	// was met is not remembered, since it holds "unknown" for the cycle.
+	cycles int
 }
 
 // maxInstances is how many resource and module instances source mode
@@ -88,6 +91,9 @@ type resInsts struct {
 	each    map[link.Key]cty.Value
 	trees   map[link.Key]*tree
 	busy    map[link.Key]bool
+	// value is the resource as references see it, once computed: every
+	// instance reads it, so computing it each time is quadratic.
+	value *cty.Value
 }
 
 // callInsts are the instances of one module call in a module instance.
@@ -195,6 +201,7 @@ func (mi *modInst) instTree(ri *resInsts, k link.Key) *tree {
 		return t
 	}
 	if ri.busy[k] {
+		mi.ev.cycles++
 		return nil // a reference cycle: Terraform would refuse it
 	}
 	ri.busy[k] = true
@@ -220,6 +227,18 @@ func (mi *modInst) resourceValue(local string) cty.Value {
 	if ri == nil || !ri.known || ri.r.data {
 		return cty.DynamicVal
 	}
+	if ri.value != nil {
+		return *ri.value
+	}
+	cycles := mi.ev.cycles
+	v := mi.computeResourceValue(ri)
+	if mi.ev.cycles == cycles {
+		ri.value = &v
+	}
+	return v
+}
+
+func (mi *modInst) computeResourceValue(ri *resInsts) cty.Value {
 	inst := func(k link.Key) cty.Value {
 		t := mi.instTree(ri, k)
 		if t == nil {

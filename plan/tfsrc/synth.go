@@ -64,10 +64,12 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 				what = "for_each"
 			}
 			reason := what + " is known only after apply: lbguard cannot tell which instances exist"
+			fix := "check the plan instead (terraform show -json PLANFILE), where every instance is listed, or give the values " + what + " needs with --var"
 			if ri.tooMany {
 				reason = fmt.Sprintf("%s makes more instances than lbguard expands in source mode (%d in all)", what, maxInstances)
+				fix = "check the plan instead (terraform show -json PLANFILE), which lists every instance"
 			}
-			s.skipped = append(s.skipped, plan.Skipped{Address: joinAddr(mi.addr, r.local()), Reason: reason})
+			s.skipped = append(s.skipped, plan.Skipped{Address: joinAddr(mi.addr, r.local()), Reason: reason, Fix: fix, Unread: true})
 		}
 		s.instanceConfigs(insts, attrBlocks[r.typ])
 		if !first {
