@@ -1,10 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
 	"github.com/lbguard/lbguard/checks"
+	"github.com/lbguard/lbguard/internal/safetext"
 )
 
 // SchemaVersion is the version of the JSON report. Fields are added,
@@ -88,8 +90,13 @@ func NewJSONReport(r *Run) *JSONReport {
 
 // JSON writes the JSON report, indented, with a final newline.
 func JSON(w io.Writer, r *Run, _ Options) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewJSONReport(r))
+	if err := enc.Encode(NewJSONReport(r)); err != nil {
+		return err
+	}
+	_, err := w.Write(safetext.JSON(buf.Bytes()))
+	return err
 }

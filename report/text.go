@@ -46,6 +46,7 @@ func severityStyle(s checks.Severity) string {
 // each with its message, the resources involved and the fix, then a
 // summary line.
 func Text(out io.Writer, r *Run, opts Options) error {
+	r = r.escaped()
 	w := bufio.NewWriter(out)
 	p := painter(opts.Color)
 	groups, order := groupFindings(r.Result.Findings, opts.Verbose)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lbguard/lbguard/internal/safetext"
 	"github.com/urfave/cli/v2"
 )
 
@@ -59,7 +60,7 @@ type env struct {
 }
 
 func (e *env) warn(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "lbguard: warning: "+format+"\n", args...)
+	fmt.Fprintln(e.stderr, "lbguard: warning: "+safetext.Escape(fmt.Sprintf(format, args...)))
 }
 
 // run runs lbguard with args and returns the exit code.
@@ -76,14 +77,14 @@ func runEnv(args []string, e *env) int {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(e.stderr, "lbguard: "+ee.msg)
+			fmt.Fprintln(e.stderr, "lbguard: "+safetext.Escape(ee.msg))
 		}
 		for _, l := range ee.lines {
-			fmt.Fprintln(e.stderr, "lbguard: "+l)
+			fmt.Fprintln(e.stderr, "lbguard: "+safetext.Escape(l))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(e.stderr, "lbguard: "+oneLine(err.Error()))
+	fmt.Fprintln(e.stderr, "lbguard: "+safetext.Escape(oneLine(err.Error())))
 	return exitError
 }
 
@@ -160,7 +161,7 @@ func newApp(e *env) *cli.App {
 			return usageErr("%s (lbguard --help shows the usage)", err)
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(e.stderr, "lbguard: unknown command %q (lbguard --help lists the commands)\n", name)
+			fmt.Fprintf(e.stderr, "lbguard: unknown command %q (lbguard --help lists the commands)\n", safetext.Escape(name))
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {

@@ -22,9 +22,10 @@ var allowed = map[string][]string{
 	"plan/tfsrc":             {"plan", "plan/link", "internal/diag"},
 	"checks":                 {"plan"},
 	"checks/config":          {"checks", "plan", "internal/diag"},
-	"report":                 {"checks", "plan", "internal/textenc"},
+	"report":                 {"checks", "plan", "internal/textenc", "internal/safetext"},
 	"internal/diag":          {},
 	"internal/textenc":       {},
+	"internal/safetext":      {},
 	"internal/rulegen/rules": {},
 }
 
