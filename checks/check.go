@@ -130,9 +130,21 @@ type Pass struct {
 // an empty remediation takes the check's default.
 func (p *Pass) Report(f Finding) {
 	f.Rule, f.Name, f.Severity = p.meta.ID, p.meta.Name, p.meta.Severity
+	// Rules decide with sensitive values; what they print, and what the
+	// fingerprint hashes, never holds one. The rule's own remediation text
+	// holds no plan value.
+	secrets := p.Graph.Secrets
 	if f.Remediation == "" {
 		f.Remediation = p.meta.Remediation
+	} else {
+		f.Remediation = secrets.Redact(f.Remediation)
 	}
+	f.Address, f.Message = secrets.Redact(f.Address), secrets.Redact(f.Message)
+	facts := make([]string, len(f.Facts))
+	for i, x := range f.Facts {
+		facts[i] = secrets.Redact(x)
+	}
+	f.Facts = facts
 	f.Related = uniqueSorted(f.Related, f.Address)
 	f.LoadBalancers = uniqueSorted(f.LoadBalancers, "")
 	f.Fingerprint = Fingerprint(f.Rule, f.Address, f.Facts)
@@ -143,8 +155,8 @@ func (p *Pass) Report(f Finding) {
 func (p *Pass) Unresolved(address, reason string, loadBalancers ...string) {
 	p.notes = append(p.notes, Note{
 		Rule:          p.meta.ID,
-		Address:       address,
-		Reason:        reason,
+		Address:       p.Graph.Secrets.Redact(address),
+		Reason:        p.Graph.Secrets.Redact(reason),
 		LoadBalancers: uniqueSorted(loadBalancers, ""),
 	})
 }

@@ -28,7 +28,7 @@ func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
 		if s.Unread {
 			// What was not read could change any verdict: no rule may
 			// pass it in silence.
-			res.Unresolved = append(res.Unresolved, Note{Rule: "LBG000", Address: s.Address, Reason: "not analysed: " + s.Reason})
+			res.Unresolved = append(res.Unresolved, Note{Rule: "LBG000", Address: s.Address, Reason: g.Secrets.Redact("not analysed: " + s.Reason)})
 		}
 	}
 	for _, lb := range g.LoadBalancers {
@@ -36,7 +36,7 @@ func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
 		if lb.Mode == plan.Data {
 			desc += ", read by a data source"
 		}
-		res.LoadBalancers[lb.Address] = desc
+		res.LoadBalancers[lb.Address] = g.Secrets.Redact(desc)
 	}
 	for _, c := range list {
 		p := &Pass{Graph: g, Settings: settings, meta: c.Meta}

@@ -35,6 +35,10 @@ type Graph struct {
 
 	// Input describes where the graph came from.
 	Input Input
+
+	// Secrets are the values the input marks sensitive: every printed
+	// message and fact is redacted with them.
+	Secrets *Secrets
 }
 
 // Input describes what a graph was built from: a plan, or the .tf sources.

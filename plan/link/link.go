@@ -43,6 +43,7 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 			TerraformVersion: in.TerraformVersion,
 		}},
 	}
+	b.g.Secrets = &plan.Secrets{}
 	if err := b.collect(); err != nil {
 		if le, ok := err.(*Error); ok && le.Path == "" {
 			le.Path = opts.Path
@@ -169,6 +170,17 @@ func (b *builder) collect() error {
 			return err
 		}
 	}
+	for _, in := range append(append([]*inst(nil), b.live...), b.deleted...) {
+		addSecrets(b.g.Secrets, in.after.v, in.after.sens)
+		addSecrets(b.g.Secrets, in.before.v, in.before.sens)
+	}
+	if b.in.Config != nil && b.in.Config.RootModule != nil {
+		for name, v := range b.in.Config.RootModule.Variables {
+			if pv := b.in.Variables[name]; v != nil && v.Sensitive && pv != nil {
+				addSecrets(b.g.Secrets, pv.Value, true)
+			}
+		}
+	}
 	sort.SliceStable(b.live, func(i, j int) bool { return b.live[i].addr < b.live[j].addr })
 	for _, byLocal := range b.r.insts {
 		for _, list := range byLocal {
@@ -176,6 +188,30 @@ func (b *builder) collect() error {
 		}
 	}
 	return nil
+}
+
+// addSecrets records the values a sensitivity mask marks (mask true marks
+// the whole value), as they would be printed.
+func addSecrets(s *plan.Secrets, v any, mask any) {
+	if mask == nil || mask == false {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			addSecrets(s, e, sub(mask, k))
+		}
+	case []any:
+		for i, e := range x {
+			addSecrets(s, e, elem(mask, i))
+		}
+	default:
+		if mask == true {
+			if str, ok := asString(x); ok {
+				s.Add(str)
+			}
+		}
+	}
 }
 
 // addInstance indexes an instance for the resolver; an instance whose
