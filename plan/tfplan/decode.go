@@ -39,7 +39,11 @@ type decoder struct {
 }
 
 // decode reads a plan JSON from r.
-func decode(r io.Reader) (*link.Input, error) {
+func decode(r io.Reader) (*link.Input, error) { return decodeLimit(r, MaxValueBytes) }
+
+// decodeLimit is decode with another limit on held values and tokens, for
+// tests.
+func decodeLimit(r io.Reader, limit int64) (*link.Input, error) {
 	text, head, err := decodeText(r)
 	if err != nil {
 		return nil, err
@@ -48,6 +52,7 @@ func decode(r io.Reader) (*link.Input, error) {
 		return nil, &InputError{Msg: what}
 	}
 	g := newGuard(text)
+	g.limit, g.tokenLimit = limit, limit
 	d := &decoder{g: g, dec: jsontext.NewDecoder(g), seen: map[string]bool{}}
 	if err := d.plan(); err != nil {
 		return nil, d.inputError(err)
@@ -254,7 +259,7 @@ func (d *decoder) value(path string) (jsontext.Value, int64, error) {
 	d.g.release()
 	if err != nil {
 		if tl, ok := tooLarge(err); ok {
-			return nil, 0, &InputError{Offset: tl.offset, original: true, Msg: fmt.Sprintf("%s is larger than %d MB, the most lbguard holds of one value", path, MaxValueBytes>>20)}
+			return nil, 0, &InputError{Offset: tl.offset, original: true, Msg: fmt.Sprintf("%s is %s, the most lbguard holds of one value", path, tl.Error()[len(tl.what)+1:])}
 		}
 		return nil, 0, err
 	}
@@ -619,7 +624,7 @@ func (d *decoder) inputError(err error) error {
 		return ie
 	}
 	if tl, ok := tooLarge(err); ok {
-		return &InputError{Offset: tl.offset, Msg: fmt.Sprintf("%s at %s is %s", tl.what, readablePath(d.dec.StackPointer()), tl.Error()[len(tl.what)+1:])}
+		return &InputError{Offset: tl.offset, original: true, Msg: fmt.Sprintf("%s at %s is %s", tl.what, readablePath(d.dec.StackPointer()), tl.Error()[len(tl.what)+1:])}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
 		return &InputError{Msg: "unexpected end of file: the plan is truncated (the file ends in the middle of its JSON)"}

@@ -41,8 +41,9 @@ type guard struct {
 
 	holding   bool
 	holdStart int64 // out offset where the held value began
-	limit     int64 // MaxValueBytes, lower in tests
-	err       error
+	limit      int64 // MaxValueBytes, lower in tests
+	tokenLimit int64 // maxTokenBytes, lower in tests
+	err        error
 }
 
 // shift records that, from out offset at on, removed bytes of the input
@@ -52,15 +53,19 @@ type shift struct{ at, removed int64 }
 // errTooLarge is returned when a token or a held value is too large.
 type errTooLarge struct {
 	what   string
+	limit  int64
 	offset int64 // in the original input
 }
 
 func (e *errTooLarge) Error() string {
-	return fmt.Sprintf("%s larger than %d MB", e.what, MaxValueBytes>>20)
+	if e.limit >= 1<<20 {
+		return fmt.Sprintf("%s larger than %d MB", e.what, e.limit>>20)
+	}
+	return fmt.Sprintf("%s larger than %d bytes", e.what, e.limit)
 }
 
 func newGuard(r io.Reader) *guard {
-	return &guard{r: r, buf: make([]byte, 64<<10), limit: MaxValueBytes}
+	return &guard{r: r, buf: make([]byte, 64<<10), limit: MaxValueBytes, tokenLimit: maxTokenBytes}
 }
 
 // Read passes the input on, as described on guard.
@@ -109,8 +114,8 @@ func (g *guard) filter(src, dst []byte) int {
 			case c == '"':
 				g.inString = false
 			}
-			if g.token > maxTokenBytes {
-				g.err = &errTooLarge{what: "a JSON string", offset: g.in}
+			if g.token > g.tokenLimit {
+				g.err = &errTooLarge{what: "a JSON string", limit: g.tokenLimit, offset: g.in}
 				return w
 			}
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
@@ -130,14 +135,14 @@ func (g *guard) filter(src, dst []byte) int {
 				g.token = 0
 			default:
 				g.token++
-				if g.token > maxTokenBytes {
-					g.err = &errTooLarge{what: "a JSON number or literal", offset: g.in}
+				if g.token > g.tokenLimit {
+					g.err = &errTooLarge{what: "a JSON number or literal", limit: g.tokenLimit, offset: g.in}
 					return w
 				}
 			}
 		}
 		if g.holding && g.out-g.holdStart >= g.limit {
-			g.err = &errTooLarge{what: "a JSON value", offset: g.in}
+			g.err = &errTooLarge{what: "a JSON value", limit: g.limit, offset: g.in}
 			return w
 		}
 		dst[w] = c
