@@ -39,8 +39,8 @@ type guard struct {
 	shifts  []shift // where white space was dropped
 	nonWS   bool    // whether anything but white space was seen
 
-	holding   bool
-	holdStart int64 // out offset where the held value began
+	holding    bool
+	holdStart  int64 // out offset where the held value began
 	limit      int64 // MaxValueBytes, lower in tests
 	tokenLimit int64 // maxTokenBytes, lower in tests
 	err        error
