@@ -16,8 +16,9 @@ func TestLines(t *testing.T) {
 		{Severity: hcl.DiagError, Summary: "No line", Subject: &hcl.Range{Filename: "pipe.tf"}},
 	}
 	got := Lines(diags, "infra")
-	want := []string{`infra/mod/main.tf:3:5: Unsupported argument: An argument named "x" is not expected here.`, "No subject",
-		"/etc/vars.tfvars:2:1: Absolute", "infra/pipe.tf: No line"}
+	// Sorted by place: none first, then by file name, line and column.
+	want := []string{"No subject", "/etc/vars.tfvars:2:1: Absolute",
+		`infra/mod/main.tf:3:5: Unsupported argument: An argument named "x" is not expected here.`, "infra/pipe.tf: No line"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

@@ -280,7 +280,8 @@ func (ps *parser) module(dir, modKey, cfgPath string) *module {
 	defer delete(ps.loading, real)
 	names, err := sourceFiles(abs)
 	if err != nil {
-		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module directory", Detail: err.Error()})
+		ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module directory", Detail: err.Error(),
+			Subject: &hcl.Range{Filename: m.rel}})
 		return m
 	}
 	for _, name := range names {
@@ -538,8 +539,18 @@ func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string)
 				Detail: fmt.Sprintf("module %q is nested more than 32 modules deep: lbguard reads no deeper", c.name), Subject: &rng})
 			return
 		}
+		dir := filepath.Join(m.dir, filepath.FromSlash(c.source))
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			rng := c.defRange
+			if a := attrs["source"]; a != nil {
+				rng = a.Expr.Range()
+			}
+			ps.diags = append(ps.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unreadable module directory",
+				Detail: fmt.Sprintf("module %q calls %q, which is not a directory here", c.name, c.source), Subject: &rng})
+			return
+		}
 		ps.depth++
-		c.child = ps.module(filepath.Join(m.dir, filepath.FromSlash(c.source)), key, childPath)
+		c.child = ps.module(dir, key, childPath)
 		ps.depth--
 	case ps.modDirs[key] != "":
 		ps.depth++
