@@ -9,13 +9,39 @@ import (
 	"github.com/lbguard/lbguard/internal/textenc"
 )
 
-// ReadBaseline reads a previous JSON report and returns the fingerprints
-// of its findings: findings with these fingerprints are not new.
-func ReadBaseline(r io.Reader) (map[string]bool, error) {
+// Baseline is the findings of a previous JSON report, by input and
+// fingerprint: two stacks that both have aws_lb.web never suppress each
+// other's findings.
+type Baseline struct {
+	byInput map[string]map[string]bool
+	// anyInput holds the fingerprints of reports written before findings
+	// named their input: they match in every input.
+	anyInput map[string]bool
+}
+
+// For returns the fingerprints that are not new in one input.
+func (b *Baseline) For(input string) map[string]bool {
+	if b == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for fp := range b.anyInput {
+		out[fp] = true
+	}
+	for fp := range b.byInput[input] {
+		out[fp] = true
+	}
+	return out
+}
+
+// ReadBaseline reads a previous JSON report: findings it lists (in the
+// same input) are not new.
+func ReadBaseline(r io.Reader) (*Baseline, error) {
 	var rep struct {
 		SchemaVersion *int `json:"schema_version"`
 		Findings      []struct {
-			Fingerprint string `json:"fingerprint"`
+			Fingerprint string  `json:"fingerprint"`
+			Input       *string `json:"input"`
 		} `json:"findings"`
 	}
 	text, _, err := textenc.Reader(r)
@@ -43,10 +69,17 @@ func ReadBaseline(r io.Reader) (map[string]bool, error) {
 	if *rep.SchemaVersion > SchemaVersion {
 		return nil, fmt.Errorf("report schema_version %d is newer than this lbguard reads (%d)", *rep.SchemaVersion, SchemaVersion)
 	}
-	out := map[string]bool{}
+	out := &Baseline{byInput: map[string]map[string]bool{}, anyInput: map[string]bool{}}
 	for _, f := range rep.Findings {
-		if f.Fingerprint != "" {
-			out[f.Fingerprint] = true
+		switch {
+		case f.Fingerprint == "":
+		case f.Input == nil:
+			out.anyInput[f.Fingerprint] = true
+		default:
+			if out.byInput[*f.Input] == nil {
+				out.byInput[*f.Input] = map[string]bool{}
+			}
+			out.byInput[*f.Input][f.Fingerprint] = true
 		}
 	}
 	return out, nil

@@ -13,16 +13,53 @@ import (
 // Never is the fail-on threshold that never fails.
 const Never checks.Severity = 100
 
-// Run is everything a report shows.
+// Report is everything a report shows: one Run per input checked, in the
+// order of the command line.
+type Report struct {
+	Runs    []*Run
+	Version string // lbguard's version
+	// Settings are the settings in effect and where each came from (flag,
+	// environment), for --verbose.
+	Settings []string
+}
+
+// Failed reports whether any input fails its gate, or could not be used.
+func (rep *Report) Failed() bool {
+	for _, r := range rep.Runs {
+		if r.Err != "" || r.Failed() {
+			return true
+		}
+	}
+	return false
+}
+
+// Run is the check of one input: a plan, or a directory of sources.
 type Run struct {
-	Result  *checks.Result
-	FailOn  checks.Severity // findings at or above it fail the run; Never for never
-	Strict  bool            // unresolved notes fail the run too
-	Version string          // lbguard's version
+	// Input is the argument as given, relative to the current directory
+	// ("-" for standard input); "" when lbguard was given one input the
+	// old way (tests).
+	Input string
+	// SourceDir is the directory the sources were read from, relative to
+	// the current directory; locations are relative to it. "" when none.
+	SourceDir string
+	// ConfigFile is the configuration file used, "" when none.
+	ConfigFile string
+	// Err says why the input could not be used (its exit status is 2);
+	// Result is then nil.
+	Err string
+
+	Result *checks.Result
+	FailOn checks.Severity // findings at or above it fail the run; Never for never
+	Strict bool            // unresolved notes fail the run too
+	// Version is lbguard's version (set on the report for several runs).
+	Version string
 }
 
 // Failed reports whether the run fails the gate.
 func (r *Run) Failed() bool {
+	if r.Result == nil {
+		return r.Err != ""
+	}
 	if r.Strict && len(r.Result.Unresolved) > 0 {
 		return true
 	}
@@ -55,12 +92,15 @@ func (r *Run) counts() (bySeverity map[checks.Severity]int, active, suppressed i
 }
 
 // Format is an output format.
-type Format func(w io.Writer, r *Run, opts Options) error
+type Format func(w io.Writer, rep *Report, opts Options) error
 
 // Options tune the text output.
 type Options struct {
 	Color   bool // ANSI colour
 	Verbose bool // list unresolved notes and suppressed findings
+	// Width wraps the text report's lines to this many columns with a
+	// hanging indent (a terminal's width); 0 does not wrap.
+	Width int
 }
 
 // Formats are the output formats by name.

@@ -31,14 +31,17 @@ func sampleRun() *Run {
 	}
 }
 
+// one is the report of a single run.
+func one(r *Run) *Report { return &Report{Runs: []*Run{r}, Version: r.Version} }
+
 func TestTextGroupsAndSummarises(t *testing.T) {
 	var out bytes.Buffer
-	if err := Text(&out, sampleRun(), Options{}); err != nil {
+	if err := Text(&out, one(sampleRun()), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
 	for _, want := range []string{
-		"aws_lb.a (application, internet-facing)\n  HIGH   LBG101 a  aws_lb_listener.x\n         at main.tf:3:1\n         m1\n         involves: aws_lb.a\n         fix: r1\n",
+		"aws_lb.a (application, internet-facing)\n  HIGH   LBG101 a  aws_lb_listener.x\n         at main.tf:3:1\n         m1\n         involves: aws_lb.a\n         fix: r1 (lbguard explain LBG101)\n",
 		"aws_lb.b\n  LOW    LBG107 b  aws_lb_listener.y\n",
 		"Not analysed\n  aws_elb.old: classic\n",
 		"2 findings (1 high, 1 low), 1 suppressed, 1 unresolved note (--verbose lists them), 1 not analysed.\n",
@@ -52,7 +55,7 @@ func TestTextGroupsAndSummarises(t *testing.T) {
 		t.Errorf("suppressed findings and notes are listed only with --verbose:\n%s", s)
 	}
 	out.Reset()
-	if err := Text(&out, sampleRun(), Options{Verbose: true}); err != nil {
+	if err := Text(&out, one(sampleRun()), Options{Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"aws_lb_listener.z  (suppressed by comment: accepted)", "LBG102  aws_lb.c: why"} {
@@ -65,7 +68,7 @@ func TestTextGroupsAndSummarises(t *testing.T) {
 func TestJSONEmptyListsAndCounts(t *testing.T) {
 	var out bytes.Buffer
 	empty := &Run{FailOn: Never, Result: &checks.Result{}}
-	if err := JSON(&out, empty, Options{}); err != nil {
+	if err := JSON(&out, one(empty), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"findings": []`, `"unresolved": []`, `"not_analysed": []`, `"fail_on": "never"`} {
@@ -74,7 +77,7 @@ func TestJSONEmptyListsAndCounts(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := JSON(&out, sampleRun(), Options{}); err != nil {
+	if err := JSON(&out, one(sampleRun()), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var rep JSONReport
@@ -107,5 +110,56 @@ func TestThresholds(t *testing.T) {
 	r.FailOn, r.Strict = checks.Medium, false
 	if r.Failed() {
 		t.Error("a low finding and a suppressed high pass at medium")
+	}
+}
+
+// Several inputs: a header each, in order, an unusable one says why, and a
+// last line adds them up.
+func TestTextSeveralInputs(t *testing.T) {
+	a := sampleRun()
+	a.Input, a.SourceDir = "infra/prod", "infra/prod"
+	b := &Run{Input: "plan.json", FailOn: checks.Medium, Result: &checks.Result{}}
+	c := &Run{Input: "broken.json", Err: "broken.json: not JSON"}
+	var out bytes.Buffer
+	if err := Text(&out, &Report{Runs: []*Run{a, b, c}}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	ia, ib, ic := strings.Index(s, "== infra/prod (sources)\n"), strings.Index(s, "== plan.json (plan)\n"), strings.Index(s, "== broken.json\nERROR: broken.json: not JSON\n")
+	if ia < 0 || ib < ia || ic < ib || !strings.HasSuffix(s, "FAILED: 2 of 3 inputs.\n") {
+		t.Errorf("headers in order and a total:\n%s", s)
+	}
+	if !strings.Contains(s, "at infra/prod/main.tf:3:1") {
+		t.Errorf("locations are relative to the current directory:\n%s", s)
+	}
+}
+
+// A rule's own fix is said once per load balancer, after its last finding
+// there; lines wrap to the width with a hanging indent.
+func TestTextFixOncePerLoadBalancerAndWrapping(t *testing.T) {
+	m, _ := checks.Lookup("LBG101")
+	f := func(addr string) checks.Finding {
+		return checks.Finding{Rule: "LBG101", Name: m.Name, Severity: checks.High, Address: addr, Message: "listener " + addr + " serves plain HTTP instead of redirecting to HTTPS",
+			Remediation: m.Remediation, LoadBalancers: []string{"aws_lb.a"}}
+	}
+	r := &Run{FailOn: checks.Medium, Result: &checks.Result{Findings: []checks.Finding{f("aws_lb_listener.a"), f("aws_lb_listener.b")}}}
+	var out bytes.Buffer
+	if err := Text(&out, one(r), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "fix: "); n != 1 || !strings.Contains(out.String(), "(lbguard explain LBG101)") {
+		t.Errorf("the fix %d times, want once, pointing to explain:\n%s", n, out.String())
+	}
+	out.Reset()
+	if err := Text(&out, one(r), Options{Width: 50}); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if len(line) > 50 && !strings.HasPrefix(strings.TrimSpace(line), "HIGH") {
+			t.Errorf("line wider than 50: %q", line)
+		}
+	}
+	if !strings.Contains(out.String(), "\n         HTTP instead of redirecting to HTTPS\n") || !strings.Contains(out.String(), "\n              action a redirect") {
+		t.Errorf("continuation lines hang under the text:\n%s", out.String())
 	}
 }

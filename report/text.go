@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/lbguard/lbguard/checks"
+	"github.com/lbguard/lbguard/internal/safetext"
 	"github.com/lbguard/lbguard/plan"
 )
 
@@ -42,13 +44,68 @@ func severityStyle(s checks.Severity) string {
 	return ansiDim
 }
 
-// Text writes the report for people: findings grouped by load balancer,
-// each with its message, the resources involved and the fix, then a
-// summary line.
-func Text(out io.Writer, r *Run, opts Options) error {
-	r = r.escaped()
+// Text writes the report for people: for each input (with a header when
+// there are several), findings grouped by load balancer, each with its
+// message, the resources involved and the fix (a rule's own fix once per
+// load balancer), then a summary line.
+func Text(out io.Writer, rep *Report, opts Options) error {
 	w := bufio.NewWriter(out)
 	p := painter(opts.Color)
+	many := len(rep.Runs) > 1
+	if opts.Verbose && len(rep.Settings) > 0 {
+		fmt.Fprintln(w, p.paint(ansiBold, "Settings"))
+		for _, s := range rep.Settings {
+			fmt.Fprintln(w, "  "+safetext.Escape(s))
+		}
+		fmt.Fprintln(w)
+	}
+	for i, r := range rep.Runs {
+		if many {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintln(w, p.paint(ansiBold, "== "+describeInput(r)))
+		}
+		if r.Err != "" {
+			fmt.Fprintln(w, p.paint(ansiBold+ansiRed, "ERROR")+": "+safetext.Escape(r.Err))
+			continue
+		}
+		writeRun(w, p, r.escaped(), opts)
+	}
+	if many {
+		failed := 0
+		for _, r := range rep.Runs {
+			if r.Failed() {
+				failed++
+			}
+		}
+		fmt.Fprintln(w)
+		if failed > 0 {
+			fmt.Fprintf(w, "%s: %d of %d inputs.\n", p.paint(ansiBold+ansiRed, "FAILED"), failed, len(rep.Runs))
+		} else {
+			fmt.Fprintf(w, "%s: all %d inputs.\n", p.paint(ansiGreen, "PASSED"), len(rep.Runs))
+		}
+	}
+	return w.Flush()
+}
+
+// describeInput names an input in headers: "infra/prod (sources)",
+// "plan.json (plan, sources in infra/prod)".
+func describeInput(r *Run) string {
+	name := safetext.Escape(r.Input)
+	switch {
+	case r.Result == nil:
+		return name
+	case r.SourceDir != "" && r.SourceDir == r.Input:
+		return name + " (sources)"
+	case r.SourceDir != "":
+		return name + " (plan, sources in " + safetext.Escape(r.SourceDir) + ")"
+	}
+	return name + " (plan)"
+}
+
+func writeRun(w io.Writer, p painter, r *Run, opts Options) {
+	tw := &wrapper{w: w, width: opts.Width}
 	groups, order := groupFindings(r.Result.Findings, opts.Verbose)
 	for i, key := range order {
 		if i > 0 {
@@ -62,8 +119,20 @@ func Text(out io.Writer, r *Run, opts Options) error {
 			title = "not tied to one load balancer"
 		}
 		fmt.Fprintln(w, p.paint(ansiBold, title))
-		for _, f := range groups[key] {
-			writeFinding(w, p, f)
+		fs := groups[key]
+		for j, f := range fs {
+			writeFinding(tw, p, r, f)
+			// A rule's own fix is said once per load balancer, after its
+			// last finding there; a fix written for the finding, with it.
+			last := true
+			for _, g := range fs[j+1:] {
+				if g.Rule == f.Rule && isDefaultFix(g) {
+					last = false
+				}
+			}
+			if isDefaultFix(f) && last {
+				tw.line("         ", p.paint(ansiGreen, "fix:")+" ", f.Remediation+" (lbguard explain "+f.Rule+")")
+			}
 		}
 	}
 	if len(r.Result.Unresolved) > 0 && opts.Verbose {
@@ -72,7 +141,7 @@ func Text(out io.Writer, r *Run, opts Options) error {
 		}
 		fmt.Fprintln(w, p.paint(ansiBold, "Unresolved (LBG000): what lbguard could not decide"))
 		for _, n := range r.Result.Unresolved {
-			fmt.Fprintf(w, "  %s  %s: %s\n", n.Rule, n.Address, n.Reason)
+			tw.line("  ", n.Rule+"  ", n.Address+": "+n.Reason)
 		}
 	}
 	if len(r.Result.NotAnalysed) > 0 {
@@ -81,17 +150,26 @@ func Text(out io.Writer, r *Run, opts Options) error {
 		}
 		fmt.Fprintln(w, p.paint(ansiBold, "Not analysed"))
 		for _, s := range r.Result.NotAnalysed {
-			fmt.Fprintf(w, "  %s: %s\n", s.Address, s.Reason)
+			tw.line("  ", "", s.Address+": "+s.Reason)
 			if s.Fix != "" {
-				fmt.Fprintf(w, "    %s %s\n", p.paint(ansiGreen, "fix:"), s.Fix)
+				tw.line("    ", p.paint(ansiGreen, "fix:")+" ", s.Fix)
 			}
 		}
 	}
 	if len(order) > 0 || len(r.Result.NotAnalysed) > 0 || (opts.Verbose && len(r.Result.Unresolved) > 0) {
 		fmt.Fprintln(w)
 	}
+	if opts.Verbose && r.ConfigFile != "" {
+		fmt.Fprintln(w, "configuration: "+safetext.Escape(r.ConfigFile))
+	}
 	writeSummary(w, p, r, opts)
-	return w.Flush()
+}
+
+// isDefaultFix reports whether a finding's fix is its rule's own text,
+// said once per load balancer.
+func isDefaultFix(f checks.Finding) bool {
+	m, ok := checks.Lookup(f.Rule)
+	return ok && m.Remediation == f.Remediation
 }
 
 // groupFindings groups findings by the load balancers they concern, in
@@ -112,17 +190,18 @@ func groupFindings(fs []checks.Finding, verbose bool) (map[string][]checks.Findi
 	return groups, order
 }
 
-func writeFinding(w io.Writer, p painter, f checks.Finding) {
+func writeFinding(tw *wrapper, p painter, r *Run, f checks.Finding) {
 	sev := fmt.Sprintf("%-6s", strings.ToUpper(f.Severity.String()))
-	head := fmt.Sprintf("  %s %s %s  %s", p.paint(severityStyle(f.Severity), sev), f.Rule, f.Name, f.Address)
+	head := fmt.Sprintf("%s %s %s  ", p.paint(severityStyle(f.Severity), sev), f.Rule, f.Name)
+	text := f.Address
 	if f.Suppressed != nil {
-		head += p.paint(ansiDim, fmt.Sprintf("  (suppressed by %s: %s)", f.Suppressed.By, f.Suppressed.Reason))
+		text += p.paint(ansiDim, fmt.Sprintf("  (suppressed by %s: %s)", f.Suppressed.By, f.Suppressed.Reason))
 	}
-	fmt.Fprintln(w, head)
+	tw.line("  ", head, text)
 	if f.Location != nil {
-		fmt.Fprintf(w, "         at %s\n", formatLocation(f.Location))
+		tw.line("         ", "at ", formatLocation(r, f.Location))
 	}
-	fmt.Fprintf(w, "         %s\n", f.Message)
+	tw.line("         ", "", f.Message)
 	var related []string
 	for _, a := range f.Related {
 		if a != f.Address {
@@ -130,13 +209,26 @@ func writeFinding(w io.Writer, p painter, f checks.Finding) {
 		}
 	}
 	if len(related) > 0 {
-		fmt.Fprintf(w, "         %s %s\n", p.paint(ansiDim, "involves:"), strings.Join(related, ", "))
+		tw.line("         ", p.paint(ansiDim, "involves:")+" ", strings.Join(related, ", "))
 	}
-	fmt.Fprintf(w, "         %s %s\n", p.paint(ansiGreen, "fix:"), f.Remediation)
+	if !isDefaultFix(f) {
+		tw.line("         ", p.paint(ansiGreen, "fix:")+" ", f.Remediation+" (lbguard explain "+f.Rule+")")
+	}
 }
 
-func formatLocation(l *plan.Location) string {
-	return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column)
+// formatLocation renders a location as a path a person can click: relative
+// to the current directory (the sources' directory joined to the file).
+func formatLocation(r *Run, l *plan.Location) string {
+	return fmt.Sprintf("%s:%d:%d", DisplayPath(r.SourceDir, l.File), l.Line, l.Column)
+}
+
+// DisplayPath joins a file relative to the sources' directory to it, as
+// printed: relative to the current directory when dir is.
+func DisplayPath(dir, file string) string {
+	if dir == "" || filepath.IsAbs(file) {
+		return filepath.ToSlash(file)
+	}
+	return filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(file)))
 }
 
 func writeSummary(w io.Writer, p painter, r *Run, opts Options) {

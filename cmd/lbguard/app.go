@@ -57,6 +57,12 @@ type env struct {
 	isTTY  func(io.Writer) bool
 	now    func() time.Time
 	dir    string // where default sources and the configuration are looked for
+	// isTTYIn reports whether standard input is a terminal; width is the
+	// terminal's width (0: unknown); lookupEnv reads the environment.
+	isTTYIn   func(any) bool
+	width     func() int
+	lookupEnv func(string) (string, bool)
+	args      []string
 }
 
 func (e *env) warn(format string, args ...any) {
@@ -65,10 +71,36 @@ func (e *env) warn(format string, args ...any) {
 
 // run runs lbguard with args and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return runEnv(args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTTY: isTerminal, now: time.Now, dir: "."})
+	return runEnv(args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, isTTY: isTerminal, now: time.Now, dir: ".",
+		isTTYIn: isTerminalIn, width: func() int { return terminalWidth(os.Getenv) }, lookupEnv: os.LookupEnv})
 }
 
 func runEnv(args []string, e *env) int {
+	if e.isTTYIn == nil {
+		e.isTTYIn = func(any) bool { return false }
+	}
+	if e.width == nil {
+		e.width = func() int { return 0 }
+	}
+	if e.lookupEnv == nil {
+		e.lookupEnv = func(k string) (string, bool) { v := e.getenv(k); return v, v != "" }
+	}
+	e.args = args
+	// --version and -v alone print the version; anywhere else they are a
+	// usage error: "lbguard -v check plan.json" must never pass unchecked.
+	for i, a := range args[1:] {
+		if a == "-v" || a == "--version" || a == "-version" {
+			if len(args) == 2 {
+				fmt.Fprintln(e.stdout, "lbguard", toolVersion())
+				return exitOK
+			}
+			fmt.Fprintf(e.stderr, "lbguard: %s prints the version and goes alone (lbguard %s); it checks nothing: remove it (argument %d)\n", a, a, i+1)
+			return exitError
+		}
+		if a == "--" {
+			break
+		}
+	}
 	app := newApp(e)
 	err := app.Run(flagsFirst(app, args))
 	if err == nil {
@@ -154,7 +186,10 @@ func newApp(e *env) *cli.App {
 			explainCommand(e),
 			versionCommand(e),
 		},
-		HideHelpCommand: true,
+		HideHelpCommand:      true,
+		HideVersion:          true,
+		Suggest:              true,
+		EnableBashCompletion: true,
 		// Exit codes are decided by run, never by os.Exit inside cli.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {

@@ -8,7 +8,7 @@ import (
 	"github.com/lbguard/lbguard/report"
 )
 
-func readBaseline(path string) (map[string]bool, error) {
+func readBaseline(path string) (*report.Baseline, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &exitErr{code: exitError, msg: fmt.Sprintf("--baseline %s: %v", path, describeErr(err))}
@@ -22,7 +22,7 @@ func readBaseline(path string) (map[string]bool, error) {
 }
 
 // writeBaseline writes the run's JSON report, whatever the output format.
-func writeBaseline(path string, r *report.Run) error {
+func writeBaseline(path string, r *report.Report) error {
 	var buf bytes.Buffer
 	if err := report.JSON(&buf, r, report.Options{}); err != nil {
 		return &exitErr{code: exitError, msg: "writing the baseline: " + err.Error()}

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,158 +23,406 @@ import (
 
 func checkCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "check",
-		Usage:     "check a plan (terraform show -json PLANFILE > plan.json), or a directory of .tf files",
-		ArgsUsage: "PLAN.json | - | DIR",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: text or json"},
-			&cli.StringFlag{Name: "fail-on", Usage: "exit 1 when a finding is at or above this severity: info, low, medium (default), high or never"},
-			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list unresolved notes (what lbguard could not decide) and suppressed findings"},
-			&cli.BoolFlag{Name: "strict", Usage: "exit 1 on unresolved notes too"},
-			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never"},
-			&cli.StringFlag{Name: "source", Usage: "with a plan: the directory of its .tf files, for file:line locations, locals and lbguard:ignore comments (default: the current directory, when its .tf files match the plan)"},
-			&cli.StringSliceFlag{Name: "var", Usage: "with a directory: a root variable, NAME=VALUE (repeatable)"},
-			&cli.StringSliceFlag{Name: "var-file", Usage: "with a directory: a .tfvars file (repeatable)"},
-			&cli.StringFlag{Name: "config", Usage: "configuration file (default: " + config.DefaultFile + " in the current directory, if there is one)"},
-			&cli.StringFlag{Name: "baseline", Usage: "a previous JSON report: its findings are suppressed, so only new ones count"},
-			&cli.StringFlag{Name: "write-baseline", Usage: "write this run's JSON report to a file, for --baseline"},
-		},
-		Action: func(c *cli.Context) error { return runCheck(c, e) },
+		Name:  "check",
+		Usage: "check plans (terraform show -json PLANFILE > plan.json) and directories of .tf files",
+		Description: "Each argument is a plan file, - for standard input, a directory of .tf files, or a .tf, .tf.json,\n" +
+			".tfvars or .lbguard.hcl file standing for its directory (as pre-commit passes changed files). Each is\n" +
+			"checked with its own configuration and gate; the exit status is the worst: 0 passed, 1 failed, 2 unusable.",
+		ArgsUsage: "PLAN.json | - | DIR | FILE.tf ...",
+		Flags:     checkFlags(),
+		Action:    func(c *cli.Context) error { return runCheck(c, e) },
 	}
 }
 
+// checkFlags are check's flags; each can also be set by an LBGUARD_*
+// environment variable (a flag wins over the variable, the variable over
+// .lbguard.hcl).
+func checkFlags() []cli.Flag {
+	env := func(name string) []string { return []string{"LBGUARD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))} }
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", EnvVars: env("format"), Usage: "output format: " + strings.Join(report.FormatNames(), ", ")},
+		&cli.StringFlag{Name: "fail-on", EnvVars: env("fail-on"), Usage: "exit 1 when a finding is at or above this severity: info, low, medium (default), high or never"},
+		&cli.BoolFlag{Name: "verbose", EnvVars: env("verbose"), Usage: "list unresolved notes (what lbguard could not decide), suppressed findings and the settings in effect"},
+		&cli.BoolFlag{Name: "strict", EnvVars: env("strict"), Usage: "exit 1 on unresolved notes too"},
+		&cli.StringFlag{Name: "color", Value: "auto", EnvVars: env("color"), Usage: "colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never"},
+		&cli.StringFlag{Name: "source", EnvVars: env("source"), Usage: "with one plan: the directory of its .tf files, for file:line locations, locals and lbguard:ignore comments (default: the plan's directory, then the current one, when their .tf files declare the plan's resources)"},
+		&cli.StringSliceFlag{Name: "var", Usage: "with a directory: a root variable, NAME=VALUE (repeatable)"},
+		&cli.StringSliceFlag{Name: "var-file", Usage: "with a directory: a .tfvars file (repeatable)"},
+		&cli.StringFlag{Name: "config", EnvVars: env("config"), Usage: "configuration file (default: " + config.DefaultFile + " next to what is checked, then in its parents up to the repository root, then in the current directory)"},
+		&cli.StringSliceFlag{Name: "enable-rule", EnvVars: env("enable-rule"), Usage: "run a rule the configuration disables (ID or name; repeatable, or comma-separated)"},
+		&cli.StringSliceFlag{Name: "disable-rule", EnvVars: env("disable-rule"), Usage: "do not run a rule (ID or name; repeatable, or comma-separated)"},
+		&cli.StringSliceFlag{Name: "only", EnvVars: env("only"), Usage: "run only these rules (IDs or names; repeatable, or comma-separated)"},
+		&cli.StringFlag{Name: "baseline", EnvVars: env("baseline"), Usage: "a previous JSON report: its findings (in the same input) are suppressed, so only new ones count"},
+		&cli.StringFlag{Name: "write-baseline", Usage: "write this run's JSON report to a file, for --baseline"},
+	}
+}
+
+// input is one argument of check.
+type input struct {
+	name  string // as given, normalised relative to the current directory
+	path  string // the plan file, the directory, or "-"
+	isDir bool
+}
+
 func runCheck(c *cli.Context, e *env) error {
-	if c.NArg() != 1 {
-		return usageErr("check takes one plan file, - for standard input, or a directory of .tf files; got %d arguments", c.NArg())
-	}
-	format, ok := report.Formats[c.String("format")]
-	if !ok {
-		return usageErr("unknown --format %q (want %v)", c.String("format"), report.FormatNames())
-	}
-	color, err := useColor(c.String("color"), e)
+	st, err := checkSettings(c, e)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(c, e)
+	inputs, err := parseInputs(c.Args().Slice(), e)
 	if err != nil {
 		return err
 	}
-	failOnName := "medium"
-	switch {
-	case c.IsSet("fail-on"):
-		failOnName = c.String("fail-on")
-	case cfg != nil && cfg.FailOn != "":
-		failOnName = cfg.FailOn
+	dirs, plans := 0, 0
+	for _, in := range inputs {
+		if in.isDir {
+			dirs++
+		} else {
+			plans++
+		}
 	}
-	failOn, err := report.ParseThreshold(failOnName)
-	if err != nil {
-		return usageErr("--fail-on: %v", err)
+	if st.source != "" && plans != 1 {
+		return usageErr("--source goes with exactly one plan; got %d plans", plans)
 	}
-	var baseline map[string]bool
-	if path := c.String("baseline"); path != "" {
-		if baseline, err = readBaseline(path); err != nil {
+	for _, vf := range st.varFiles {
+		if _, err := os.Stat(vf); err != nil {
+			return usageErr("--var-file %s: %s", vf, describeErr(err))
+		}
+	}
+	if dirs == 0 && (len(st.vars) > 0 || len(st.varFiles) > 0) {
+		e.warn("--var and --var-file are ignored with a plan: its variables were fixed when it was made")
+	}
+	var baseline *report.Baseline
+	if st.baseline != "" {
+		if baseline, err = readBaseline(st.baseline); err != nil {
 			return err
 		}
 	}
 
-	g, err := loadGraph(c, e)
-	if err != nil {
-		return err
+	// Inputs are analysed concurrently, at most GOMAXPROCS at a time, and
+	// reported in argument order.
+	runs := make([]*report.Run, len(inputs))
+	warnings := make([][]string, len(inputs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, in := range inputs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			runs[i], warnings[i] = analyse(in, st, baseline, e)
+		}()
 	}
-	list, settings := checks.All, checks.Settings{}
-	if cfg != nil {
-		list, settings = cfg.Apply(list), cfg.Settings
+	wg.Wait()
+	for i, ws := range warnings {
+		for _, w := range ws {
+			if len(inputs) > 1 {
+				w = inputs[i].name + ": " + w
+			}
+			e.warn("%s", w)
+		}
 	}
-	res, err := checks.Run(g, list, settings)
-	if err != nil {
-		return &exitErr{code: exitError, msg: err.Error()}
+	rep := &report.Report{Runs: runs, Version: toolVersion(), Settings: st.origins}
+	if len(inputs) == 1 && runs[0].Err != "" {
+		// One unusable input: its problem is the whole answer.
+		return &exitErr{code: exitError, lines: strings.Split(runs[0].Err, "\n")}
 	}
-	supp := checks.Suppressions{
-		Comments:     g.Suppressions,
-		Baseline:     baseline,
-		BaselineFile: c.String("baseline"),
-		Today:        e.now(),
-		Known:        ruleExists,
-		Meta:         func(id string) *checks.Meta { m, _ := checks.Lookup(id); return &m },
-	}
-	if cfg != nil {
-		supp.Ignores = cfg.Ignores
-		supp.Meta = func(id string) *checks.Meta { m, _ := checks.Lookup(id); return cfg.Meta(m) }
-	}
-	res.Suppress(supp)
-
-	r := &report.Run{Result: res, FailOn: failOn, Strict: c.Bool("strict"), Version: toolVersion()}
-	if err := format(e.stdout, r, report.Options{Color: color, Verbose: c.Bool("verbose")}); err != nil {
+	if err := st.format(e.stdout, rep, report.Options{Color: st.color, Verbose: st.verbose, Width: st.width}); err != nil {
 		return &exitErr{code: exitError, msg: "writing the report: " + err.Error()}
 	}
-	if path := c.String("write-baseline"); path != "" {
-		if err := writeBaseline(path, r); err != nil {
+	if path := st.writeBaseline; path != "" {
+		if err := writeBaseline(path, rep); err != nil {
 			return err
 		}
 	}
-	if r.Failed() {
+	for _, r := range runs {
+		if r.Err != "" {
+			for _, l := range strings.Split(r.Err, "\n") {
+				fmt.Fprintln(e.stderr, "lbguard: "+l)
+			}
+		}
+	}
+	for _, r := range runs {
+		if r.Err != "" {
+			return &exitErr{code: exitError}
+		}
+	}
+	if rep.Failed() {
 		return &exitErr{code: exitFindings}
 	}
 	return nil
 }
 
-// loadGraph reads the plan, or the sources in source mode. In plan mode
-// the sources (--source, or the current directory when its .tf files
-// declare the plan's resources) add locations, locals and suppressions.
-func loadGraph(c *cli.Context, e *env) (*plan.Graph, error) {
-	arg := c.Args().First()
-	opts := tfsrc.Options{VarFiles: c.StringSlice("var-file"), Vars: c.StringSlice("var"), Getenv: e.getenv}
-	if arg != "-" {
-		if st, err := os.Stat(arg); err == nil && st.IsDir() {
-			src, err := tfsrc.Load(arg, opts)
-			if err != nil {
-				return nil, sourceError(err)
+// parseInputs turns check's arguments into inputs: plans, "-", and
+// directories (a .tf, .tf.json, .tfvars or .lbguard.hcl file stands for its
+// directory; each directory once).
+func parseInputs(args []string, e *env) ([]input, error) {
+	if len(args) == 0 {
+		return nil, usageErr("check needs what to check: a plan file (terraform show -json PLANFILE > plan.json), - for standard input, or a directory of .tf files")
+	}
+	var out []input
+	seen := map[string]bool{}
+	for _, a := range args {
+		if a == "" {
+			return nil, usageErr("check was given an empty argument (an unset variable in the command line?)")
+		}
+		if a == "-" {
+			if seen["-"] {
+				return nil, usageErr("standard input (-) can be given only once")
 			}
-			return src.Graph()
+			seen["-"] = true
+			if e.isTTYIn(e.stdin) {
+				fmt.Fprintln(e.stderr, "lbguard: waiting for a plan on standard input (terraform show -json PLANFILE | lbguard check -); Ctrl-D ends it")
+			}
+			out = append(out, input{name: "-", path: "-"})
+			continue
+		}
+		path := a
+		isDir := false
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			isDir = true
+		} else if standsForDir(a) {
+			path, isDir = filepath.Dir(a), true
+		}
+		name := normalise(path)
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, input{name: name, path: path, isDir: isDir})
+	}
+	return out, nil
+}
+
+// standsForDir reports the files that stand for their directory.
+func standsForDir(path string) bool {
+	base := filepath.Base(path)
+	for _, suffix := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(base, suffix) {
+			return true
 		}
 	}
-	in, err := tfplan.Decode(arg, e.stdin)
+	return base == config.DefaultFile
+}
+
+// normalise writes a path relative to the current directory when it lies
+// inside it, cleaned, with forward slashes.
+func normalise(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+				p = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// analyse checks one input with its own configuration and gate. A problem
+// that makes the input unusable is the run's Err.
+func analyse(in input, st *settings, baseline *report.Baseline, e *env) (*report.Run, []string) {
+	r := &report.Run{Input: in.name, Version: toolVersion()}
+	var warnings []string
+	fail := func(err error) (*report.Run, []string) {
+		var ee *exitErr
+		switch {
+		case errors.As(err, &ee) && len(ee.lines) > 0:
+			r.Err = strings.Join(append(nonEmpty(ee.msg), ee.lines...), "\n")
+		case errors.As(err, &ee):
+			r.Err = ee.msg
+		default:
+			r.Err = oneLine(err.Error())
+		}
+		return r, warnings
+	}
+	g, srcDir, ws, err := loadGraph(in, st, e)
+	warnings = append(warnings, ws...)
+	if err != nil {
+		return fail(err)
+	}
+	r.SourceDir = srcDir
+	base := srcDir
+	switch {
+	case base != "":
+	case in.isDir:
+		base = in.path
+	case in.path != "-":
+		base = filepath.Dir(in.path)
+	default:
+		base = e.dir
+	}
+	cfgPath, err := findConfig(st.config, base, e)
+	if err != nil {
+		return fail(err)
+	}
+	var cfg *config.Config
+	if cfgPath != "" {
+		if cfg, err = loadConfig(cfgPath); err != nil {
+			return fail(err)
+		}
+		r.ConfigFile = normalise(cfgPath)
+	}
+	list, ruleSettings := checks.All, checks.Settings{}
+	if cfg != nil {
+		list, ruleSettings = cfg.Apply(list), cfg.Settings
+	}
+	list = selectRules(list, st)
+	failOnName := "medium"
+	switch {
+	case st.failOn != "":
+		failOnName = st.failOn
+	case cfg != nil && cfg.FailOn != "":
+		failOnName = cfg.FailOn
+	}
+	r.FailOn, _ = report.ParseThreshold(failOnName) // checked by config and checkSettings
+	r.Strict = st.strict
+	res, err := checks.Run(g, list, ruleSettings)
+	if err != nil {
+		return fail(&exitErr{code: exitError, msg: err.Error()})
+	}
+	supp := checks.Suppressions{
+		Comments:     g.Suppressions,
+		Baseline:     baseline.For(in.name),
+		BaselineFile: st.baseline,
+		Today:        e.now(),
+		Known:        ruleExists,
+		Meta:         func(id string) *checks.Meta { m, _ := checks.Lookup(id); return &m },
+	}
+	if cfg != nil {
+		supp.Ignores = placeIgnores(cfg.Ignores, cfgPath, srcDir, repoRoot(base, e))
+		supp.Meta = func(id string) *checks.Meta { m, _ := checks.Lookup(id); return cfg.Meta(m) }
+	}
+	res.Suppress(supp)
+	r.Result = res
+	return r, warnings
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// placeIgnores names the configuration file in its findings (LBG001,
+// LBG002) by its path from the repository root, whatever way it was
+// spelled, and places them relative to the sources' directory as every
+// location is.
+func placeIgnores(igs []checks.Ignore, cfgPath, srcDir, root string) []checks.Ignore {
+	abs, _ := filepath.Abs(cfgPath)
+	name := filepath.ToSlash(filepath.Base(abs))
+	if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	}
+	file := normalise(cfgPath)
+	if srcDir != "" {
+		if absSrc, err := filepath.Abs(srcDir); err == nil {
+			if rel, err := filepath.Rel(absSrc, abs); err == nil {
+				file = filepath.ToSlash(rel)
+			}
+		}
+	}
+	out := make([]checks.Ignore, len(igs))
+	for i, ig := range igs {
+		ig.File = name
+		if ig.Location != nil {
+			loc := *ig.Location
+			loc.File = file
+			ig.Location = &loc
+		}
+		out[i] = ig
+	}
+	return out
+}
+
+// loadGraph reads a plan, or the sources in a directory. For a plan the
+// sources (--source, else the plan's directory, else the current one, when
+// their .tf files declare the plan's resources) add locations, locals and
+// suppressions. It returns the sources' directory ("" when none).
+func loadGraph(in input, st *settings, e *env) (*plan.Graph, string, []string, error) {
+	opts := tfsrc.Options{VarFiles: st.varFiles, Vars: st.vars, Getenv: e.getenv}
+	if in.isDir {
+		if !tfsrc.HasSources(in.path) {
+			return nil, "", nil, &exitErr{code: exitError, msg: fmt.Sprintf("%s: a directory without .tf or .tf.json files: give a plan JSON file, or a directory of Terraform sources", in.name)}
+		}
+		opts.StrictReferences = true
+		src, err := tfsrc.Load(in.path, opts)
+		if err != nil {
+			return nil, "", nil, sourceError(err)
+		}
+		g, err := src.Graph()
+		if err != nil {
+			return nil, "", nil, linkError(err)
+		}
+		return g, in.name, nil, nil
+	}
+	li, err := tfplan.Decode(in.path, e.stdin)
 	if err != nil {
 		var ie *tfplan.InputError
 		if errors.As(err, &ie) {
-			return nil, &exitErr{code: exitError, msg: oneLine(ie.Error())}
+			return nil, "", nil, &exitErr{code: exitError, msg: oneLine(ie.Error())}
 		}
-		return nil, err
+		return nil, "", nil, err
 	}
+	opts.Vars, opts.VarFiles = nil, nil // a plan's variables are fixed
 	var src *tfsrc.Sources
-	switch dir := c.String("source"); {
-	case dir != "":
-		if src, err = tfsrc.Load(dir, opts); err != nil {
-			return nil, sourceError(err)
+	var srcDir string
+	var warnings []string
+	if st.source != "" {
+		if src, err = tfsrc.Load(st.source, opts); err != nil {
+			return nil, "", nil, sourceError(err)
 		}
-		if !src.Declares(in) {
-			e.warn("the .tf files in %s do not declare the plan's resources: their locations, locals and lbguard:ignore comments are not used", dir)
+		if !src.Declares(li) {
+			warnings = append(warnings, fmt.Sprintf("the .tf files in %s do not declare the plan's resources: their locations, locals and lbguard:ignore comments are not used", st.source))
 			src = nil
+		} else {
+			srcDir = normalise(st.source)
 		}
-	case tfsrc.HasSources(e.dir):
-		if src, err = tfsrc.Load(e.dir, opts); err != nil {
-			e.warn("the .tf files in the current directory were not used: %s", oneLine(err.Error()))
-			src = nil
-		} else if !src.Declares(in) {
-			src = nil // other sources: a plan made elsewhere
+	} else {
+		var candidates []string
+		if in.path != "-" {
+			candidates = append(candidates, filepath.Dir(in.path))
+		}
+		candidates = append(candidates, e.dir)
+		tried := map[string]bool{}
+		for _, dir := range candidates {
+			abs, _ := filepath.Abs(dir)
+			if tried[abs] || !tfsrc.HasSources(dir) {
+				continue
+			}
+			tried[abs] = true
+			s, err := tfsrc.Load(dir, opts)
+			if err != nil {
+				warnings = append(warnings, fmt.Sprintf("the .tf files in %s were not used: %s", normalise(dir), oneLine(err.Error())))
+				continue
+			}
+			if s.Declares(li) {
+				src, srcDir = s, normalise(dir)
+				break
+			}
 		}
 	}
-	lopts := link.Options{Kind: "plan", Path: displayPath(arg)}
+	lopts := link.Options{Kind: "plan", Path: displayPath(in.path)}
 	if src != nil {
 		lopts.Locals = src
 	}
-	g, err := link.Build(in, lopts)
+	g, err := link.Build(li, lopts)
 	if err != nil {
-		var le *link.Error
-		if errors.As(err, &le) {
-			return nil, &exitErr{code: exitError, msg: oneLine(le.Error())}
-		}
-		return nil, err
+		return nil, "", warnings, linkError(err)
 	}
 	if src != nil {
 		src.Attach(g)
 	}
-	return g, nil
+	return g, srcDir, warnings, nil
+}
+
+func linkError(err error) error {
+	var le *link.Error
+	if errors.As(err, &le) {
+		return &exitErr{code: exitError, msg: oneLine(le.Error())}
+	}
+	return err
 }
 
 func displayPath(p string) string {
@@ -190,14 +442,53 @@ func sourceError(err error) error {
 	return &exitErr{code: exitError, msg: oneLine(err.Error())}
 }
 
-func loadConfig(c *cli.Context, e *env) (*config.Config, error) {
-	path := c.String("config")
-	if path == "" {
-		path = filepath.Join(e.dir, config.DefaultFile)
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil
+// repoRoot is the nearest ancestor of dir holding .git, else the current
+// directory.
+func repoRoot(dir string, e *env) string {
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		for d := abs; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+				return d
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
 		}
 	}
+	cwd, _ := filepath.Abs(e.dir)
+	return cwd
+}
+
+// findConfig finds the configuration of what is checked in dir: --config
+// when given; else .lbguard.hcl in dir, then in its parents up to the
+// repository root, then in the current directory. "" when there is none.
+func findConfig(flag, dir string, e *env) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil
+	}
+	root := repoRoot(dir, e)
+	for d := abs; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, config.DefaultFile)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		if d == root || filepath.Dir(d) == d || !strings.HasPrefix(abs, root) {
+			break
+		}
+	}
+	p := filepath.Join(e.dir, config.DefaultFile)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	return "", nil
+}
+
+func loadConfig(path string) (*config.Config, error) {
 	cfg, err := config.Load(path, ruleExists)
 	if err != nil {
 		var ce *config.Error
@@ -214,15 +505,41 @@ func ruleExists(id string) bool {
 	return ok
 }
 
-// useColor decides whether the text output is coloured.
-func useColor(mode string, e *env) (bool, error) {
-	switch mode {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto":
-		return e.getenv("NO_COLOR") == "" && e.isTTY(e.stdout), nil
+// ruleID resolves a rule given by ID (any case) or by name.
+func ruleID(s string) (string, bool) {
+	if m, ok := checks.Lookup(strings.ToUpper(s)); ok {
+		return m.ID, true
 	}
-	return false, usageErr("unknown --color %q (want auto, always or never)", mode)
+	for _, m := range checks.Catalogue(checks.All) {
+		if m.Name == strings.ToLower(s) {
+			return m.ID, true
+		}
+	}
+	return "", false
+}
+
+// selectRules applies --enable-rule, --disable-rule and --only, which win
+// over the configuration file.
+func selectRules(configured []checks.Check, st *settings) []checks.Check {
+	var out []checks.Check
+	for _, c := range checks.All {
+		on := slices.ContainsFunc(configured, func(x checks.Check) bool { return x.ID == c.ID })
+		if st.enable[c.ID] {
+			on = true
+		}
+		if st.disable[c.ID] {
+			on = false
+		}
+		if len(st.only) > 0 {
+			on = st.only[c.ID]
+		}
+		if !on {
+			continue
+		}
+		if i := slices.IndexFunc(configured, func(x checks.Check) bool { return x.ID == c.ID }); i >= 0 {
+			c = configured[i] // with its configured severity
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -40,9 +40,16 @@ func TestSourceSyntaxErrors(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, ":2:10: Invalid expression") {
 		t.Errorf("--source with errors: exit %d, %q", r.code, r.stderr)
 	}
-	// Picked up by default, they are only a warning.
-	r = lbguard(t, nil, map[string]string{"TEST_DIR": dir}, "check", "--fail-on", "never", httpOnlyPlan)
-	if r.code != 0 || !strings.Contains(r.stderr, "lbguard: warning: the .tf files in the current directory were not used") {
+	// Picked up by default (the plan's directory has none), they are only
+	// a warning.
+	planCopy := filepath.Join(t.TempDir(), "plan.json")
+	b, err := os.ReadFile(httpOnlyPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Dir(planCopy), "plan.json", string(b))
+	r = lbguard(t, nil, map[string]string{"TEST_DIR": dir}, "check", "--fail-on", "never", planCopy)
+	if r.code != 0 || !strings.Contains(r.stderr, "lbguard: warning: the .tf files in "+dir+" were not used") {
 		t.Errorf("default sources with errors: exit %d, %q", r.code, r.stderr)
 	}
 }

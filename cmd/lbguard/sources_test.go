@@ -21,6 +21,9 @@ func findingsOf(t *testing.T, environ map[string]string, args ...string) []map[s
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
+	for _, f := range rep.Findings {
+		delete(f, "input") // the plan or the directory: compared apart from it
+	}
 	return rep.Findings
 }
 
@@ -88,8 +91,14 @@ func TestPlanModeLocations(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("locations (-want +got):\n%s", diff)
 	}
-	// Without the sources, a plan has no line numbers: none are invented.
+	// Found beside the plan, the sources give the same locations.
 	for _, f := range findingsOf(t, nil, dir+"/plan.json") {
+		if _, ok := f["location"]; !ok {
+			t.Errorf("%s has no location with the sources beside the plan", f["address"])
+		}
+	}
+	// Without the sources, a plan has no line numbers: none are invented.
+	for _, f := range findingsOf(t, nil, planAlone(t, dir+"/plan.json")) {
 		if _, ok := f["location"]; ok {
 			t.Errorf("%s has a location without sources", f["address"])
 		}
@@ -119,7 +128,7 @@ func TestDefaultSourcesAndConfig(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
-	cfg := filepath.Join(dir, ".lbguard.hcl") // the configuration as found
+	cfg := "fixtures/suppressions/.lbguard.hcl" // the configuration, from the repository root
 	var got []string
 	for _, f := range rep.Findings {
 		s := f.Rule + " " + f.Address + " " + f.Severity
@@ -132,9 +141,9 @@ func TestDefaultSourcesAndConfig(t *testing.T) {
 		"LBG101 aws_lb_listener.http high suppressed by comment",
 		"LBG204 aws_instance.old high",                              // its ignore expired
 		"LBG204 aws_instance.older high suppressed by config",       // a working ignore
-		"LBG001 " + cfg + " medium",                                 // an ignore without a reason
 		"LBG001 aws_lb_listener.https medium",                       // LBG999 does not exist
 		"LBG001 aws_lb_listener.tls12 medium",                       // a comment without a reason
+		"LBG001 " + cfg + " medium",                                 // an ignore without a reason
 		"LBG001 main.tf medium",                                     // a comment attached to nothing
 		"LBG107 aws_lb_listener.tls12 medium",                       // severity from the config; its comment has no reason
 		"LBG206 aws_security_group.lb medium suppressed by comment", // a comment inside the block
@@ -163,7 +172,7 @@ func TestDefaultSourcesAndConfig(t *testing.T) {
 // Sources that do not declare the plan's resources are not used.
 func TestUnrelatedSourcesAreIgnored(t *testing.T) {
 	env := map[string]string{"TEST_DIR": "../../fixtures/tls-policies"}
-	r := lbguard(t, nil, env, "check", "--format", "json", "--fail-on", "never", "../../fixtures/nlb-tcp-tls/plan.json")
+	r := lbguard(t, nil, env, "check", "--format", "json", "--fail-on", "never", planAlone(t, "../../fixtures/nlb-tcp-tls/plan.json"))
 	if r.code != 0 || r.stderr != "" || strings.Contains(r.stdout, `"location"`) {
 		t.Errorf("exit %d, stderr %q, locations from unrelated sources:\n%s", r.code, r.stderr, r.stdout)
 	}
@@ -183,8 +192,11 @@ func TestLocalsNeedTheSources(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	if got := rules(findingsOf(t, nil, dir+"/plan.json")); got != "" {
+	if got := rules(findingsOf(t, nil, planAlone(t, dir+"/plan.json"))); got != "" {
 		t.Errorf("plan alone: %q, want only notes", got)
+	}
+	if got := rules(findingsOf(t, nil, dir+"/plan.json")); got != "LBG102 LBG201" {
+		t.Errorf("with the sources beside the plan: %q", got)
 	}
 	if got := rules(findingsOf(t, nil, "--source", dir, dir+"/plan.json")); got != "LBG102 LBG201" {
 		t.Errorf("with sources: %q", got)
@@ -194,7 +206,8 @@ func TestLocalsNeedTheSources(t *testing.T) {
 func TestBaseline(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "baseline.json")
-	plan := "../../fixtures/alb-http-only/plan.json"
+	plan := filepath.Join(dir, "plan.json") // one input, whose plan changes
+	copyFile(t, "../../fixtures/alb-http-only/plan.json", plan)
 	first := lbguard(t, nil, nil, "check", "--write-baseline", base, plan)
 	if first.code != 1 {
 		t.Fatalf("first run: exit %d", first.code)
@@ -207,7 +220,8 @@ func TestBaseline(t *testing.T) {
 	// Another plan: LBG102 on aws_lb.web is the same finding (same rule,
 	// address and facts), so it stays suppressed; LBG206 there is about
 	// another rule resource, and LBG103 is new.
-	more := findingsOf(t, nil, "--baseline", base, "../../fixtures/delete-only-https/plan.json")
+	copyFile(t, "../../fixtures/delete-only-https/plan.json", plan)
+	more := findingsOf(t, nil, "--baseline", base, plan)
 	var active []string
 	for _, f := range more {
 		if f["suppressed"] == nil {
@@ -216,6 +230,13 @@ func TestBaseline(t *testing.T) {
 	}
 	if strings.Join(active, ", ") != "LBG103 aws_lb_listener.http, LBG206 aws_security_group.lb" {
 		t.Errorf("new findings: %v", active)
+	}
+	// The same findings in another input are new there: two stacks that
+	// both have aws_lb.web never suppress each other.
+	other := filepath.Join(t.TempDir(), "plan.json")
+	copyFile(t, "../../fixtures/alb-http-only/plan.json", other)
+	if r := lbguard(t, nil, nil, "check", "--baseline", base, other); r.code != 1 || strings.Contains(r.stdout, "suppressed") {
+		t.Errorf("another input with the same findings: exit %d\n%s", r.code, r.stdout)
 	}
 	for _, bad := range []struct{ content, want string }{
 		{"not json", "not an lbguard JSON report"},
@@ -230,4 +251,25 @@ func TestBaseline(t *testing.T) {
 			t.Errorf("baseline %q: exit %d, %q", bad.content, r.code, r.stderr)
 		}
 	}
+}
+
+// copyFile copies a file, for tests that need a plan somewhere else.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// planAlone copies a plan into a directory without sources, so that none
+// are found beside it.
+func planAlone(t *testing.T, plan string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), filepath.Base(plan))
+	copyFile(t, plan, p)
+	return p
 }

@@ -23,6 +23,10 @@ type Options struct {
 	Vars     []string // -var NAME=VALUE, in order
 	// Getenv reads TF_VAR_name variables; nil reads none.
 	Getenv func(string) string
+	// StrictReferences makes a reference to something the module does not
+	// declare an error, as terraform validate makes it, for a directory the
+	// user named; sources picked up beside a plan are read leniently.
+	StrictReferences bool
 }
 
 // Sources is a read and evaluated root module.
@@ -52,6 +56,11 @@ func Load(dir string, opts Options) (*Sources, error) {
 	}
 	ps := newParser(abs)
 	root := ps.module(abs, "", "")
+	if opts.StrictReferences && !ps.diags.HasErrors() {
+		for _, m := range ps.seen {
+			ps.diags = append(ps.diags, checkReferences(m)...)
+		}
+	}
 	if ps.diags.HasErrors() {
 		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), dir: dir}
 	}
