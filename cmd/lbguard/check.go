@@ -38,7 +38,9 @@ func checkCommand(e *env) *cli.Command {
 // environment variable (a flag wins over the variable, the variable over
 // .lbguard.hcl).
 func checkFlags() []cli.Flag {
-	env := func(name string) []string { return []string{"LBGUARD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))} }
+	env := func(name string) []string {
+		return []string{"LBGUARD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))}
+	}
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", EnvVars: env("format"), Usage: "output format: " + strings.Join(report.FormatNames(), ", ")},
 		&cli.StringFlag{Name: "fail-on", EnvVars: env("fail-on"), Usage: "exit 1 when a finding is at or above this severity: info, low, medium (default), high or never"},
