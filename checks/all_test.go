@@ -38,6 +38,9 @@ func TestAll(t *testing.T) {
 				t.Errorf("%s: %s must be one sentence line ending with a period: %q", c.ID, field, text)
 			}
 		}
+		if c.ReportsOn == "" {
+			t.Errorf("%s: ReportsOn names the resource types its findings are about", c.ID)
+		}
 		if c.Run == nil {
 			t.Errorf("%s: no Run", c.ID)
 		}

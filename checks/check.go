@@ -59,6 +59,9 @@ type Meta struct {
 	ID       string // LBG101
 	Name     string // http-listener-not-redirected
 	Severity Severity
+	// ReportsOn names the resource types a finding's address is (CHECKS.md,
+	// "Which resource a finding is about").
+	ReportsOn string
 	// Summary is one line: when the rule fires.
 	Summary string
 	// Remediation is the default fix, shown with every finding.

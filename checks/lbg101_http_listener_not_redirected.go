@@ -11,6 +11,7 @@ var httpListenerNotRedirected = Check{
 		ID:          "LBG101",
 		Name:        "http-listener-not-redirected",
 		Severity:    High,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "An ALB listener on plain HTTP serves content instead of redirecting to HTTPS.",
 		Remediation: "Make the HTTP listener's default action a redirect with protocol = \"HTTPS\" and port = \"443\", and move forward and authenticate rules to the HTTPS listener.",
 	},

@@ -5,6 +5,7 @@ var lbWithoutHTTPS = Check{
 		ID:          "LBG102",
 		Name:        "lb-without-https",
 		Severity:    High,
+		ReportsOn:   "aws_lb",
 		Summary:     "An internet-facing ALB has listeners but none on HTTPS.",
 		Remediation: "Add an aws_lb_listener with protocol = \"HTTPS\", a certificate_arn and a TLS 1.3 ssl_policy, and make the HTTP listener redirect to it.",
 	},

@@ -12,6 +12,7 @@ var redirectToMissingListener = Check{
 		ID:          "LBG103",
 		Name:        "redirect-to-missing-listener",
 		Severity:    Medium,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "A redirect to HTTPS on the same host goes to a port where the load balancer has no HTTPS listener.",
 		Remediation: "Set the redirect's port to the port of the load balancer's HTTPS listener (port = \"443\"), or add an HTTPS listener on the port the redirect uses.",
 	},

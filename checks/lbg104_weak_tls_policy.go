@@ -5,6 +5,7 @@ var weakTLSPolicy = Check{
 		ID:          "LBG104",
 		Name:        "weak-tls-policy",
 		Severity:    High,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "An HTTPS or TLS listener's security policy allows TLS 1.0 or TLS 1.1.",
 		Remediation: "Set ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\" (TLS 1.3 and 1.2), or ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09, which AWS now recommends.",
 	},

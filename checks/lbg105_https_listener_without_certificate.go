@@ -5,6 +5,7 @@ var httpsListenerWithoutCertificate = Check{
 		ID:          "LBG105",
 		Name:        "https-listener-without-certificate",
 		Severity:    High,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "An HTTPS or TLS listener has no certificate: AWS rejects it and apply fails.",
 		Remediation: "Set certificate_arn to an ACM certificate for the listener's domain (aws_acm_certificate.x.arn); add more with aws_lb_listener_certificate.",
 	},

@@ -5,6 +5,7 @@ var redirectDowngradesToHTTP = Check{
 		ID:          "LBG106",
 		Name:        "redirect-downgrades-to-http",
 		Severity:    High,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "A redirect on an HTTPS listener sends clients to plain HTTP.",
 		Remediation: "Set the redirect's protocol to \"HTTPS\" (or leave it unset: #{protocol} keeps HTTPS on an HTTPS listener).",
 	},

@@ -5,6 +5,7 @@ var tlsPolicyWithoutTLS13 = Check{
 		ID:          "LBG107",
 		Name:        "tls-policy-without-tls13",
 		Severity:    Low,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "An HTTPS or TLS listener's security policy is TLS 1.2-only, not one of the TLS 1.3 policies AWS recommends.",
 		Remediation: "Set ssl_policy = \"ELBSecurityPolicy-TLS13-1-2-2021-06\": it adds TLS 1.3 and keeps TLS 1.2 for older clients.",
 	},

@@ -7,6 +7,7 @@ var plaintextToTargets = Check{
 		ID:          "LBG108",
 		Name:        "plaintext-to-targets",
 		Severity:    Info,
+		ReportsOn:   "aws_lb_target_group",
 		Summary:     "An HTTPS listener forwards to a target group that speaks plain HTTP to the targets.",
 		Remediation: "Where traffic must stay encrypted up to the targets, use a target group with protocol = \"HTTPS\" and serve TLS on the targets.",
 	},

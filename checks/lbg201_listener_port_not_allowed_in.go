@@ -9,6 +9,7 @@ var listenerPortNotAllowedIn = Check{
 		ID:          "LBG201",
 		Name:        "listener-port-not-allowed-in",
 		Severity:    High,
+		ReportsOn:   "aws_lb_listener",
 		Summary:     "No ingress rule of the load balancer's security groups allows a listener's port: the listener is unreachable.",
 		Remediation: "Add an ingress rule to the load balancer's security group for the listener's port: from 0.0.0.0/0 for an internet-facing load balancer, from the VPC CIDR for an internal one.",
 	},

@@ -7,6 +7,7 @@ var lbOpenBeyondListeners = Check{
 		ID:          "LBG206",
 		Name:        "lb-open-beyond-listeners",
 		Severity:    Medium,
+		ReportsOn:   "aws_security_group",
 		Summary:     "An internet-facing load balancer's security group is open to the internet on ports or protocols no listener uses.",
 		Remediation: "Narrow the group's ingress from 0.0.0.0/0 and ::/0 to the listener ports (and ICMP type 3 code 4 for path MTU discovery); open other ports only from the networks that need them.",
 	},

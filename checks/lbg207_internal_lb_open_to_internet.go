@@ -7,6 +7,7 @@ var internalLBOpenToInternet = Check{
 		ID:          "LBG207",
 		Name:        "internal-lb-open-to-internet",
 		Severity:    Low,
+		ReportsOn:   "aws_security_group",
 		Summary:     "An internal load balancer's security group allows inbound traffic from 0.0.0.0/0 or ::/0.",
 		Remediation: "Allow the listener ports from the VPC CIDR (or the client networks and security groups that use the load balancer) instead of from anywhere.",
 	},

@@ -7,6 +7,7 @@ var lbEgressUnrestricted = Check{
 		ID:          "LBG208",
 		Name:        "lb-egress-unrestricted",
 		Severity:    Low,
+		ReportsOn:   "aws_security_group",
 		Summary:     "A load balancer's security group allows all egress to 0.0.0.0/0 or ::/0.",
 		Remediation: "Replace the allow-all egress with rules towards the targets' security group on the target and health-check ports only.",
 	},

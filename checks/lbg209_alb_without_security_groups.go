@@ -7,6 +7,7 @@ var albWithoutSecurityGroups = Check{
 		ID:          "LBG209",
 		Name:        "alb-without-security-groups",
 		Severity:    Medium,
+		ReportsOn:   "aws_lb",
 		Summary:     "An ALB declares no security groups, so AWS attaches the VPC's default group, whose rules the plan does not control.",
 		Remediation: "Give the load balancer its own security group (security_groups = [aws_security_group.lb.id]) that allows only its listener ports in and its targets' ports out.",
 	},

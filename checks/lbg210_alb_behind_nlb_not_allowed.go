@@ -11,6 +11,7 @@ var albBehindNLBNotAllowed = Check{
 		ID:          "LBG210",
 		Name:        "alb-behind-nlb-not-allowed",
 		Severity:    High,
+		ReportsOn:   "aws_lb",
 		Summary:     "An ALB registered as the target of an NLB does not let the NLB itself in on its listener port: health checks and PrivateLink traffic come from the NLB's private addresses.",
 		Remediation: "Allow the ALB's listener port in from the NLB's security group, or, for an NLB without groups, from the VPC CIDR (as AWS recommends for an ALB behind an NLB).",
 	},

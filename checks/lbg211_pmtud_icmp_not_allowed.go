@@ -11,6 +11,7 @@ var pmtudICMPNotAllowed = Check{
 		ID:          "LBG211",
 		Name:        "pmtud-icmp-not-allowed",
 		Severity:    Info,
+		ReportsOn:   "aws_security_group",
 		Summary:     "An internet-facing load balancer's security groups do not allow inbound ICMP type 3 code 4 (path MTU discovery), as AWS recommends.",
 		Remediation: "Add an ingress rule for ICMP type 3 code 4 from 0.0.0.0/0 (from_port = 3, to_port = 4, ip_protocol = \"icmp\").",
 	},

@@ -16,6 +16,7 @@ var (
 		ID:          "LBG001",
 		Name:        "unusable-suppression",
 		Severity:    Medium,
+		ReportsOn:   "the suppression's resource, or the configuration file",
 		Summary:     "A suppression (an lbguard:ignore comment or a config ignore) has no reason, names a rule that does not exist, or is attached to nothing.",
 		Remediation: "Give every suppression a reason (after the rule IDs in a comment: # lbguard:ignore LBG206 the bastion needs SSH; reason = \"...\" in an ignore block), use rule IDs that lbguard rules lists, and put comments on the line above a resource or module block, or inside it.",
 	}
@@ -23,6 +24,7 @@ var (
 		ID:          "LBG002",
 		Name:        "expired-ignore",
 		Severity:    Low,
+		ReportsOn:   "the configuration file",
 		Summary:     "A config ignore's expires date has passed: it no longer suppresses anything.",
 		Remediation: "Fix what the ignore was hiding and delete it, or, if it must stay accepted, renew expires with a new reason.",
 	}

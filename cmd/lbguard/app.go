@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agext/levenshtein"
+
 	"github.com/lbguard/lbguard/internal/safetext"
 	"github.com/urfave/cli/v2"
 )
@@ -185,6 +187,7 @@ func newApp(e *env) *cli.App {
 			rulesCommand(e),
 			explainCommand(e),
 			versionCommand(e),
+			completionCommand(e),
 		},
 		HideHelpCommand:      true,
 		HideVersion:          true,
@@ -193,14 +196,11 @@ func newApp(e *env) *cli.App {
 		// Exit codes are decided by run, never by os.Exit inside cli.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageErr("%s (lbguard --help shows the usage)", err)
-		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(e.stderr, "lbguard: unknown command %q (lbguard --help lists the commands)\n", safetext.Escape(name))
+			return usageErr("%s%s (lbguard --help shows the usage)", err, suggestFlag(err, nil))
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 0 {
-				return usageErr("unknown command %q (lbguard --help lists the commands)", c.Args().First())
+				return usageErr("unknown command %q%s (lbguard --help lists the commands)", c.Args().First(), suggest(c.Args().First(), commandNames(c.App)))
 			}
 			return cli.ShowAppHelp(c)
 		},
@@ -209,9 +209,55 @@ func newApp(e *env) *cli.App {
 		name := cmd.Name
 		cmd.HideHelpCommand = true
 		// One line, like every other error; not the whole help.
+		flags := cmd.Flags
 		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
-			return usageErr("%s: %s (lbguard %s --help shows the usage)", name, err, name)
+			return usageErr("%s: %s%s (lbguard %s --help shows the usage)", name, err, suggestFlag(err, flags), name)
 		}
 	}
 	return app
+}
+
+func commandNames(app *cli.App) []string {
+	var out []string
+	for _, c := range app.Commands {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// suggest returns "; did you mean X?" for the nearest of choices, when one
+// is near enough.
+func suggest(got string, choices []string) string {
+	best, bestDist := "", 0
+	for _, c := range choices {
+		d := levenshtein.Distance(strings.ToLower(got), c, nil)
+		if best == "" || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best == "" || bestDist > 2+len(best)/4 {
+		return ""
+	}
+	return "; did you mean " + best + "?"
+}
+
+// suggestFlag suggests the nearest flag for an unknown one.
+func suggestFlag(err error, flags []cli.Flag) string {
+	_, name, ok := strings.Cut(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return ""
+	}
+	name = strings.TrimLeft(name, "-")
+	var choices []string
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if len(n) > 1 {
+				choices = append(choices, n)
+			}
+		}
+	}
+	if s := suggest(name, choices); s != "" {
+		return strings.Replace(s, "mean ", "mean --", 1)
+	}
+	return ""
 }

@@ -251,8 +251,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--fail-on"}, "flag needs an argument: -fail-on"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"explain", "LBG999"}, `unknown rule "LBG999"`},
-		{[]string{"explain"}, "explain takes one rule ID"},
-		{[]string{"rules", "--format", "pdf"}, `unknown --format "pdf"`},
+		{[]string{"explain"}, "explain takes one rule, by ID (LBG101) or name"},
+		{[]string{"rules", "--format", "pdf"}, `--format "pdf": want one of text, markdown or json`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -294,7 +294,7 @@ func TestRulesExplainVersion(t *testing.T) {
 		t.Errorf("rules: exit %d:\n%s", r.code, r.stdout)
 	}
 	r = lbguard(t, nil, nil, "explain", "lbg104")
-	for _, want := range []string{"LBG104 weak-tls-policy (severity high)", "## Why", "ELBSecurityPolicy-2016-08", "## How to fix", "## References"} {
+	for _, want := range []string{"# LBG104 weak-tls-policy\n\nSeverity high; reported on aws_lb_listener.", "## Why", "ELBSecurityPolicy-2016-08", "## How to fix", "## References"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("explain lacks %q", want)
 		}
@@ -303,9 +303,11 @@ func TestRulesExplainVersion(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "# LBG000 unresolved") {
 		t.Errorf("explain LBG000: exit %d:\n%s", r.code, r.stdout)
 	}
-	r = lbguard(t, nil, nil, "version")
-	if r.stdout != "lbguard test\n" {
-		t.Errorf("version printed %q", r.stdout)
+	for _, args := range [][]string{{"version"}, {"-v"}, {"--version"}} {
+		r = lbguard(t, nil, nil, args...)
+		if r.code != 0 || r.stdout != "lbguard test\n" {
+			t.Errorf("%v printed %q", args, r.stdout)
+		}
 	}
 }
 

@@ -42,13 +42,18 @@ func lbguard(t *testing.T, stdin io.Reader, environ map[string]string, args ...s
 	}
 	var out, errb bytes.Buffer
 	code := runEnv(append([]string{"lbguard"}, args...), &env{
-		stdin:  stdin,
-		stdout: &out,
-		stderr: &errb,
-		getenv: func(k string) string { return environ[k] },
-		isTTY:  func(io.Writer) bool { return environ["TEST_TTY"] == "1" },
-		now:    func() time.Time { return testToday },
-		dir:    testDir(environ),
+		stdin:   stdin,
+		stdout:  &out,
+		stderr:  &errb,
+		getenv:  func(k string) string { return environ[k] },
+		isTTY:   func(io.Writer) bool { return environ["TEST_TTY"] == "1" },
+		now:     func() time.Time { return testToday },
+		dir:     testDir(environ),
+		isTTYIn: func(any) bool { return environ["TEST_TTYIN"] == "1" },
+		lookupEnv: func(k string) (string, bool) {
+			v, ok := environ[k]
+			return v, ok
+		},
 	})
 	return result{code: code, stdout: out.String(), stderr: errb.String()}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -14,10 +15,10 @@ func rulesCommand(e *env) *cli.Command {
 		Name:  "rules",
 		Usage: "list the rules",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text or markdown"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "text, markdown or json"},
 		},
 		Action: func(c *cli.Context) error {
-			switch c.String("format") {
+			switch strings.ToLower(c.String("format")) {
 			case "text":
 				for _, r := range checks.Catalogue(checks.All) {
 					fmt.Fprintf(e.stdout, "%s  %-6s  %-36s  %s\n", r.ID, r.Severity, r.Name, r.Summary)
@@ -25,8 +26,24 @@ func rulesCommand(e *env) *cli.Command {
 				fmt.Fprintln(e.stdout, "\nlbguard explain ID shows a rule's examples, rationale and fix.")
 			case "markdown":
 				fmt.Fprint(e.stdout, checks.MarkdownTable(checks.Catalogue(checks.All)))
+			case "json":
+				type rule struct {
+					ID        string `json:"id"`
+					Name      string `json:"name"`
+					Severity  string `json:"severity"`
+					ReportsOn string `json:"reports_on"`
+					Summary   string `json:"summary"`
+					DocURL    string `json:"doc_url"`
+				}
+				var out []rule
+				for _, r := range checks.Catalogue(checks.All) {
+					out = append(out, rule{r.ID, r.Name, r.Severity.String(), r.ReportsOn, r.Summary, checks.DocURL(r.ID)})
+				}
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
 			default:
-				return usageErr("unknown --format %q (want text or markdown)", c.String("format"))
+				return usageErr("--format %q: want one of text, markdown or json", c.String("format"))
 			}
 			return nil
 		},
@@ -37,20 +54,27 @@ func explainCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "explain",
 		Usage:     "show a rule's documentation: example, why, how to fix, references",
-		ArgsUsage: "RULE-ID",
+		ArgsUsage: "RULE (an ID such as LBG101, or a name such as http-listener-not-redirected)",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return usageErr("explain takes one rule ID, such as LBG101 (lbguard rules lists them)")
+				return usageErr("explain takes one rule, by ID (LBG101) or name (http-listener-not-redirected); lbguard rules lists them")
 			}
-			id := strings.ToUpper(c.Args().First())
+			id, ok := ruleID(c.Args().First())
+			if !ok && strings.EqualFold(c.Args().First(), "LBG000") {
+				id, ok = "LBG000", true
+			}
 			doc := checks.Doc(id)
-			if doc == "" {
+			if !ok || doc == "" {
 				return usageErr("unknown rule %q (lbguard rules lists them)", c.Args().First())
 			}
+			// The doc says the title, the why and the fix; only the severity
+			// and the resource it reports on are added under its title.
+			title, rest, _ := strings.Cut(doc, "\n")
+			fmt.Fprintln(e.stdout, title)
 			if r, ok := checks.Lookup(id); ok {
-				fmt.Fprintf(e.stdout, "%s %s (severity %s)\n\n%s\n\nFix: %s\n\n", r.ID, r.Name, r.Severity, r.Summary, r.Remediation)
+				fmt.Fprintf(e.stdout, "\nSeverity %s; reported on %s. %s\n", r.Severity, r.ReportsOn, checks.DocURL(id))
 			}
-			fmt.Fprint(e.stdout, doc)
+			fmt.Fprint(e.stdout, rest)
 			return nil
 		},
 	}

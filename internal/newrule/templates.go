@@ -7,6 +7,7 @@ var {{.Var}} = Check{
 		ID:          "{{.ID}}",
 		Name:        "{{.Name}}",
 		Severity:    {{if eq .Severity "info"}}Info{{else if eq .Severity "low"}}Low{{else if eq .Severity "medium"}}Medium{{else}}High{{end}},
+		ReportsOn:   "{{if eq .Area "listeners"}}aws_lb_listener{{else}}aws_security_group{{end}}",
 		Summary:     {{printf "%q" .Summary}},
 		Remediation: "Say the fix in one sentence.",
 	},

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/lbguard/lbguard/plan"
 	"github.com/lbguard/lbguard/plan/link"
@@ -65,6 +66,19 @@ func Load(dir string, opts Options) (*Sources, error) {
 		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), dir: dir}
 	}
 	vars, diags := rootVariables(root, abs, opts)
+	// A value given for a root variable must fit its declared type, as
+	// Terraform requires: else it would quietly become "known after apply".
+	for name, val := range vars {
+		v := root.variables[name]
+		if v == nil || v.typ == cty.DynamicPseudoType || !val.IsWhollyKnown() {
+			continue
+		}
+		if _, err := convert.Convert(val, v.typ); err != nil {
+			rng := v.rng
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for input variable",
+				Detail: fmt.Sprintf("the value given for variable %q does not fit its type %s: %v", name, v.typ.FriendlyName(), err), Subject: &rng})
+		}
+	}
 	if diags.HasErrors() {
 		return nil, &Diagnostics{Diags: errorsOnly(diags), dir: dir}
 	}
