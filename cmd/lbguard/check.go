@@ -64,6 +64,10 @@ type input struct {
 	name  string // as given, normalised relative to the current directory
 	path  string // the plan file, the directory, or "-"
 	isDir bool
+	// implied marks a directory given by one of its files (as pre-commit
+	// passes them): without .tf files it has nothing to check, and is
+	// skipped (a .lbguard.hcl or .tfvars changed where no module lives).
+	implied bool
 }
 
 func runCheck(c *cli.Context, e *env) error {
@@ -74,6 +78,12 @@ func runCheck(c *cli.Context, e *env) error {
 	inputs, err := parseInputs(c.Args().Slice(), e)
 	if err != nil {
 		return err
+	}
+	if len(inputs) == 0 {
+		// Only files (as pre-commit passes them) in directories without
+		// .tf files: there is no module to check.
+		fmt.Fprintln(e.stderr, "lbguard: the files given lie in no directory of .tf files: nothing to check")
+		return nil
 	}
 	dirs, plans := 0, 0
 	for _, in := range inputs {
@@ -165,6 +175,7 @@ func parseInputs(args []string, e *env) ([]input, error) {
 	}
 	var out []input
 	seen := map[string]bool{}
+
 	for _, a := range args {
 		if a == "" {
 			return nil, usageErr("check was given an empty argument (an unset variable in the command line?)")
@@ -181,18 +192,21 @@ func parseInputs(args []string, e *env) ([]input, error) {
 			continue
 		}
 		path := a
-		isDir := false
+		isDir, implied := false, false
 		if st, err := os.Stat(a); err == nil && st.IsDir() {
 			isDir = true
 		} else if standsForDir(a) {
-			path, isDir = filepath.Dir(a), true
+			path, isDir, implied = filepath.Dir(a), true, true
+			if !tfsrc.HasSources(path) {
+				continue
+			}
 		}
 		name := normalise(path)
 		if seen[name] {
 			continue
 		}
 		seen[name] = true
-		out = append(out, input{name: name, path: path, isDir: isDir})
+		out = append(out, input{name: name, path: path, isDir: isDir, implied: implied})
 	}
 	return out, nil
 }
