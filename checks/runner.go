@@ -14,6 +14,8 @@ type Result struct {
 	NotAnalysed []plan.Skipped
 	// Partial marks the result of a partial plan.
 	Partial bool
+	// Ran lists the IDs of the rules that ran.
+	Ran []string
 	// LoadBalancers describes each load balancer of the graph by address
 	// ("application, internet-facing"), for report headings.
 	LoadBalancers map[string]string
@@ -44,6 +46,7 @@ func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
 			return nil, err
 		}
 		res.Findings = append(res.Findings, p.findings...)
+		res.Ran = append(res.Ran, c.ID)
 		res.Unresolved = append(res.Unresolved, p.notes...)
 	}
 	res.Sort()

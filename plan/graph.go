@@ -89,6 +89,10 @@ type Location struct {
 	File   string `json:"file"` // relative to the directory the sources were read from
 	Line   int    `json:"line"`
 	Column int    `json:"column"`
+	// Path is the file relative to the repository root, with forward
+	// slashes, as code-scanning tools and merge-request widgets want it;
+	// set by the command line, which knows the root.
+	Path string `json:"path,omitempty"`
 }
 
 // Resource identifies one resource instance of the plan.

@@ -12,6 +12,11 @@ import (
 // itself.
 func (r *Run) escaped() *Run {
 	e := safetext.Escape
+	if r.Result == nil {
+		out := *r
+		out.Input, out.Err = e(r.Input), e(r.Err)
+		return &out
+	}
 	res := *r.Result
 	res.Findings = make([]checks.Finding, len(r.Result.Findings))
 	for i, f := range r.Result.Findings {
@@ -47,6 +52,7 @@ func (r *Run) escaped() *Run {
 	}
 	out := *r
 	out.Result = &res
+	out.Input, out.SourceDir = e(r.Input), e(r.SourceDir)
 	return &out
 }
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/lbguard/lbguard/checks"
+	"github.com/lbguard/lbguard/plan"
 )
 
 // Never is the fail-on threshold that never fails.
@@ -21,6 +22,8 @@ type Report struct {
 	// Settings are the settings in effect and where each came from (flag,
 	// environment), for --verbose.
 	Settings []string
+	// ExitCode is the run's exit status, for formats that record it.
+	ExitCode int
 }
 
 // Failed reports whether any input fails its gate, or could not be used.
@@ -49,8 +52,15 @@ type Run struct {
 	Err string
 
 	Result *checks.Result
-	FailOn checks.Severity // findings at or above it fail the run; Never for never
-	Strict bool            // unresolved notes fail the run too
+	// Graph is what lbguard linked, for the pictures of the markdown
+	// report; nil when not kept.
+	Graph *plan.Graph
+	// PlanPath is the plan file relative to the repository root ("" for a
+	// directory or standard input): where a finding without a place in
+	// the sources is shown.
+	PlanPath string
+	FailOn   checks.Severity // findings at or above it fail the run; Never for never
+	Strict   bool            // unresolved notes fail the run too
 	// Version is lbguard's version (set on the report for several runs).
 	Version string
 }
@@ -105,8 +115,14 @@ type Options struct {
 
 // Formats are the output formats by name.
 var Formats = map[string]Format{
-	"text": Text,
-	"json": JSON,
+	"text":     Text,
+	"json":     JSON,
+	"sarif":    SARIF,
+	"junit":    JUnit,
+	"github":   GitHub,
+	"gitlab":   GitLab,
+	"compact":  Compact,
+	"markdown": Markdown,
 }
 
 // FormatNames lists the formats, for help texts.

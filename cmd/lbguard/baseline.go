@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 
@@ -19,18 +18,6 @@ func readBaseline(path string) (*report.Baseline, error) {
 		return nil, &exitErr{code: exitError, msg: fmt.Sprintf("--baseline %s: %v", path, err)}
 	}
 	return b, nil
-}
-
-// writeBaseline writes the run's JSON report, whatever the output format.
-func writeBaseline(path string, r *report.Report) error {
-	var buf bytes.Buffer
-	if err := report.JSON(&buf, r, report.Options{}); err != nil {
-		return &exitErr{code: exitError, msg: "writing the baseline: " + err.Error()}
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return &exitErr{code: exitError, msg: fmt.Sprintf("--write-baseline %s: %v", path, describeErr(err))}
-	}
-	return nil
 }
 
 func describeErr(err error) string {

@@ -55,7 +55,9 @@ func checkFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "disable-rule", EnvVars: env("disable-rule"), Usage: "do not run a rule (ID or name; repeatable, or comma-separated)"},
 		&cli.StringSliceFlag{Name: "only", EnvVars: env("only"), Usage: "run only these rules (IDs or names; repeatable, or comma-separated)"},
 		&cli.StringFlag{Name: "baseline", EnvVars: env("baseline"), Usage: "a previous JSON report: its findings (in the same input) are suppressed, so only new ones count"},
-		&cli.StringFlag{Name: "write-baseline", Usage: "write this run's JSON report to a file, for --baseline"},
+		&cli.StringFlag{Name: "write-baseline", Usage: "write this run's JSON report to a file, for --baseline (the same as --output json=PATH)"},
+		&cli.StringSliceFlag{Name: "output", Aliases: []string{"o"}, Usage: "also write the report in FORMAT to PATH, FORMAT=PATH (repeatable): e.g. --output sarif=lbguard.sarif --output junit=lbguard.xml"},
+		&cli.StringFlag{Name: "root", EnvVars: env("root"), Usage: "the repository root, which SARIF, github and gitlab paths are relative to (default: the nearest parent of the sources holding .git, else the current directory)"},
 	}
 }
 
@@ -135,17 +137,35 @@ func runCheck(c *cli.Context, e *env) error {
 			e.warn("%s", w)
 		}
 	}
+	root := st.root
+	if root == "" {
+		base := e.dir
+		if len(inputs) > 0 && inputs[0].path != "-" {
+			base = inputs[0].path
+			if !inputs[0].isDir {
+				base = filepath.Dir(base)
+			}
+		}
+		root = repoRoot(base, e)
+	}
+	for i, r := range runs {
+		placeRun(r, inputs[i], root)
+	}
 	rep := &report.Report{Runs: runs, Version: toolVersion(), Settings: st.origins}
+	rep.ExitCode = exitCodeOf(rep)
 	if len(inputs) == 1 && runs[0].Err != "" {
-		// One unusable input: its problem is the whole answer.
+		// One unusable input: its problem is the whole answer, and no
+		// output file is written.
 		return &exitErr{code: exitError, lines: strings.Split(runs[0].Err, "\n")}
 	}
 	if err := st.format(e.stdout, rep, report.Options{Color: st.color, Verbose: st.verbose, Width: st.width}); err != nil {
 		return &exitErr{code: exitError, msg: "writing the report: " + err.Error()}
 	}
-	if path := st.writeBaseline; path != "" {
-		if err := writeBaseline(path, rep); err != nil {
-			return err
+	if rep.ExitCode != exitError {
+		for _, o := range st.outputs {
+			if err := writeOutput(o, rep); err != nil {
+				return err
+			}
 		}
 	}
 	for _, r := range runs {
@@ -310,7 +330,7 @@ func analyse(in input, st *settings, baseline *report.Baseline, e *env) (*report
 		supp.Meta = func(id string) *checks.Meta { m, _ := checks.Lookup(id); return cfg.Meta(m) }
 	}
 	res.Suppress(supp)
-	r.Result = res
+	r.Result, r.Graph = res, g
 	return r, warnings
 }
 
@@ -558,4 +578,48 @@ func selectRules(configured []checks.Check, st *settings) []checks.Check {
 		out = append(out, c)
 	}
 	return out
+}
+
+// exitCodeOf is the exit status of a report: 2 when an input was unusable,
+// 1 when one fails its gate.
+func exitCodeOf(rep *report.Report) int {
+	for _, r := range rep.Runs {
+		if r.Err != "" {
+			return exitError
+		}
+	}
+	if rep.Failed() {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// placeRun gives a run's locations their path from the repository root,
+// and the run the path of its plan, for the formats that need them.
+func placeRun(r *report.Run, in input, root string) {
+	rel := func(p string) string {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return ""
+		}
+		out, err := filepath.Rel(root, abs)
+		if err != nil || strings.HasPrefix(out, "..") {
+			return "" // outside the repository: never an absolute path
+		}
+		return filepath.ToSlash(out)
+	}
+	if !in.isDir && in.path != "-" {
+		r.PlanPath = rel(in.path)
+	}
+	if r.Result == nil {
+		return
+	}
+	for i, f := range r.Result.Findings {
+		if f.Location == nil {
+			continue
+		}
+		loc := *f.Location
+		loc.Path = rel(report.DisplayPath(r.SourceDir, loc.File))
+		r.Result.Findings[i].Location = &loc
+	}
 }

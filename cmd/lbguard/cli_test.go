@@ -237,7 +237,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check"}, "check needs what to check: a plan file"},
 		{[]string{"check", "-", "-"}, "standard input (-) can be given only once"},
 		{[]string{"check", ""}, "check was given an empty argument"},
-		{[]string{"check", "--format", "xml", cleanPlan}, `--format "xml": want one of json or text`},
+		{[]string{"check", "--format", "xml", cleanPlan}, `--format "xml": want one of compact, github, gitlab, json, junit, markdown, sarif or text`},
 		{[]string{"check", "--fail-on", "critical", cleanPlan}, `--fail-on "critical": want one of info, low, medium, high, never`},
 		{[]string{"check", "--color", "sometimes", cleanPlan}, `--color "sometimes": want one of auto, always or never`},
 		{[]string{"-v", "check", cleanPlan}, "-v prints the version and goes alone"},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ type settings struct {
 	config        string
 	baseline      string
 	writeBaseline string
+	outputs       []output
+	root          string
 	vars          []string
 	varFiles      []string
 	enable        map[string]bool
@@ -43,13 +46,27 @@ func checkSettings(c *cli.Context, e *env) (*settings, error) {
 		baseline: c.String("baseline"), writeBaseline: c.String("write-baseline"),
 		vars: c.StringSlice("var"), varFiles: c.StringSlice("var-file"),
 	}
+	if st.root = c.String("root"); st.root != "" {
+		abs, err := filepath.Abs(st.root)
+		if err != nil {
+			return nil, usageErr("--root %s: %v", st.root, err)
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			return nil, usageErr("--root %s: not a directory", st.root)
+		}
+		st.root = abs
+	}
+	outs, err := parseOutputs(c.StringSlice("output"), st.writeBaseline)
+	if err != nil {
+		return nil, err
+	}
+	st.outputs = outs
 	formatName := strings.ToLower(c.String("format"))
 	format, ok := report.Formats[formatName]
 	if !ok {
 		return nil, usageErr("--format %q: want one of %s", c.String("format"), words(report.FormatNames()))
 	}
 	st.format = format
-	var err error
 	if st.color, err = useColor(strings.ToLower(c.String("color")), e); err != nil {
 		return nil, err
 	}
