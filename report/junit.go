@@ -81,13 +81,13 @@ func JUnit(w io.Writer, rep *Report, _ Options) error {
 						continue
 					}
 					active++
-					where := f.Address
+					where := e(f.Address)
 					if path, line, _ := r.place(f.Location); path != "" {
-						where = fmt.Sprintf("%s:%d (%s)", path, line, f.Address)
+						where = fmt.Sprintf("%s:%d (%s)", e(path), line, e(f.Address))
 					}
 					c.Failures = append(c.Failures, junitFailure{
 						Message: e(f.Message), Type: f.Severity.String(),
-						Text: e(fmt.Sprintf("%s\n%s\nfix: %s\nfingerprint: %s", where, f.Message, f.Remediation, f.Fingerprint)),
+						Text: strings.Join([]string{where, e(f.Message), "fix: " + e(f.Remediation), "fingerprint: " + f.Fingerprint}, "\n"),
 					})
 				}
 				switch {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -11,7 +13,7 @@ import (
 // payload is what a pull-request author plants in plan strings: a GitHub
 // workflow command on a line of its own, an ESC sequence, a right-to-left
 // override.
-const payload = "\n::error file=main.tf,line=1::PWNED\r\n\x1b[31mRED\u202eEVIL"
+const payload = "\n::error file=main.tf,line=1::PWNED\r\n\x1b[31mRED\u202eEVIL <img src=x onerror=alert(1)> [click](https://evil.example) @octo-org/admins ](x) `code` |cell|"
 
 // plantInValues appends the payload to every string in every resource's
 // values (before, after, prior state), leaving addresses alone.
@@ -92,14 +94,17 @@ func hostilePlans(t *testing.T) []string {
 // every run ends with a verdict or one error line, never a panic.
 func TestNoInjection(t *testing.T) {
 	for _, plan := range hostilePlans(t) {
-		for _, args := range [][]string{{"--format", "text", "--verbose"}, {"--format", "json"}} {
+		for _, args := range [][]string{{"--format", "text", "--verbose"}, {"--format", "json"}, {"--format", "sarif"}, {"--format", "junit"},
+			{"--format", "github"}, {"--format", "gitlab"}, {"--format", "compact"}, {"--format", "markdown"}} {
 			r := lbguard(t, nil, nil, append(append([]string{"check", "--color", "never", "--fail-on", "never"}, args...), plan)...)
 			if r.code == 2 && strings.Count(strings.TrimSuffix(r.stderr, "\n"), "\n") > 0 {
 				t.Errorf("%s %v: more than one error line: %q", plan, args, r.stderr)
 			}
 			for _, out := range []string{r.stdout, r.stderr} {
 				for _, line := range strings.Split(out, "\n") {
-					if strings.HasPrefix(strings.TrimSpace(line), "::") {
+					trimmed := strings.TrimSpace(line)
+					ours := args[1] == "github" && (strings.HasPrefix(line, "::error ") || strings.HasPrefix(line, "::warning ") || strings.HasPrefix(line, "::notice "))
+					if strings.HasPrefix(trimmed, "::") && (!ours || strings.HasPrefix(line, "::error file=main.tf,line=1::PWNED")) {
 						t.Errorf("%s %v: a workflow command got out: %q", filepath.Base(plan), args, line)
 					}
 				}
@@ -107,9 +112,49 @@ func TestNoInjection(t *testing.T) {
 					t.Errorf("%s %v: a control character got out", filepath.Base(plan), args)
 				}
 			}
+			switch args[1] {
+			case "markdown":
+				// Outside the diagrams' code blocks, every character Markdown
+				// or HTML would act on is escaped (preceded by a backslash, or
+				// an entity); inside them, Mermaid's own entities are used.
+				prose := regexp.MustCompile("(?s)```mermaid\n.*?```").ReplaceAllString(r.stdout, "")
+				for _, raw := range []string{"<img", "[click", "@octo-org", "`code`", "|cell|", "](x)"} {
+					for i := strings.Index(prose, raw); i >= 0; i = indexFrom(prose, raw, i+1) {
+						if i == 0 || prose[i-1] != '\\' {
+							t.Errorf("%s markdown: %q got out unescaped", filepath.Base(plan), raw)
+							break
+						}
+					}
+				}
+				if strings.Contains(r.stdout, "<img") {
+					t.Errorf("%s markdown: raw HTML got out", filepath.Base(plan))
+				}
+			case "junit":
+				if r.code != 2 {
+					var x struct{}
+					if err := xml.Unmarshal([]byte(r.stdout), &x); err != nil {
+						t.Errorf("%s junit: not XML: %v", filepath.Base(plan), err)
+					}
+				}
+			case "json", "sarif", "gitlab":
+				if r.code != 2 && !json.Valid([]byte(r.stdout)) {
+					t.Errorf("%s %s: not JSON", filepath.Base(plan), args[1])
+				}
+			}
 			if r.code == 0 && args[1] == "text" && !strings.Contains(r.stdout, "PASSED") {
 				t.Errorf("%s: no verdict:\n%s", plan, r.stdout)
 			}
 		}
 	}
+}
+
+func indexFrom(s, sub string, from int) int {
+	if from >= len(s) {
+		return -1
+	}
+	i := strings.Index(s[from:], sub)
+	if i < 0 {
+		return -1
+	}
+	return from + i
 }
