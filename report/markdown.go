@@ -274,6 +274,14 @@ func mermaidText(s string) string {
 func Mermaid(lb *plan.LoadBalancer, findings []checks.Finding) string {
 	d := &diagram{ids: map[string]string{}, bad: map[string]bool{}}
 	d.b.WriteString("flowchart LR\n")
+	d.draw(lb, findings, "")
+	d.finish()
+	return d.b.String()
+}
+
+// draw adds a load balancer and what it links to the diagram; prefix keeps
+// node keys apart when several load balancers share one diagram.
+func (d *diagram) draw(lb *plan.LoadBalancer, findings []checks.Finding, prefix string) {
 	at := map[string][]checks.Finding{}
 	for _, f := range findings {
 		at[f.Address] = append(at[f.Address], f)
@@ -285,7 +293,7 @@ func Mermaid(lb *plan.LoadBalancer, findings []checks.Finding) string {
 	} else if lb.Internal.V {
 		clients = "the VPC"
 	}
-	src := d.node("clients", clients, "circle")
+	src := d.node(prefix+"clients", clients, "circle")
 	lbID := d.node(lb.Address, lb.Address+"\n"+lb.Type.String()+", "+lb.Scheme(), "hex")
 	entry := src
 	if gs := lb.SecurityGroups.Nodes(); len(gs) > 0 {
@@ -380,6 +388,10 @@ func Mermaid(lb *plan.LoadBalancer, findings []checks.Finding) string {
 			d.edge(tid, xid, elabel, ered)
 		}
 	}
+}
+
+// finish writes the styles of what is at fault.
+func (d *diagram) finish() {
 	d.b.WriteString("  classDef bad stroke:#c00,stroke-width:3px,color:#c00\n")
 	var bad []string
 	for key, id := range d.ids {
@@ -394,7 +406,6 @@ func Mermaid(lb *plan.LoadBalancer, findings []checks.Finding) string {
 	for _, i := range d.red {
 		fmt.Fprintf(&d.b, "  linkStyle %d stroke:#c00,stroke-width:3px,color:#c00\n", i)
 	}
-	return d.b.String()
 }
 
 func groupNames(lb *plan.LoadBalancer) string {

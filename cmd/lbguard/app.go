@@ -188,6 +188,7 @@ func newApp(e *env) *cli.App {
 			explainCommand(e),
 			versionCommand(e),
 			completionCommand(e),
+			graphCommand(e),
 		},
 		HideHelpCommand:      true,
 		HideVersion:          true,
