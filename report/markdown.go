@@ -382,7 +382,7 @@ func (d *diagram) draw(lb *plan.LoadBalancer, findings []checks.Finding, prefix 
 				case "LBG204":
 					elabel, ered = "tcp "+t.TrafficPort().String()+" blocked by "+strings.Join(groups, ", "), true
 				case "LBG205":
-					elabel, ered = "health check blocked by "+strings.Join(groups, ", "), true
+					elabel, ered = "health check :"+tg.HealthCheckPort.String()+" blocked by "+strings.Join(groups, ", "), true
 				}
 			}
 			d.edge(tid, xid, elabel, ered)
