@@ -56,7 +56,7 @@ func checkFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "only", EnvVars: env("only"), Usage: "run only these rules (IDs or names; repeatable, or comma-separated)"},
 		&cli.StringFlag{Name: "baseline", EnvVars: env("baseline"), Usage: "a previous JSON report: its findings (in the same input) are suppressed, so only new ones count"},
 		&cli.StringFlag{Name: "write-baseline", Usage: "write this run's JSON report to a file, for --baseline (the same as --output json=PATH)"},
-		&cli.StringSliceFlag{Name: "output", Aliases: []string{"o"}, Usage: "also write the report in FORMAT to PATH, FORMAT=PATH (repeatable): e.g. --output sarif=lbguard.sarif --output junit=lbguard.xml"},
+		&cli.StringSliceFlag{Name: "output", Usage: "also write the report in FORMAT to PATH, FORMAT=PATH (repeatable): e.g. --output sarif=lbguard.sarif --output junit=lbguard.xml"},
 		&cli.StringFlag{Name: "root", EnvVars: env("root"), Usage: "the repository root, which SARIF, github and gitlab paths are relative to (default: the nearest parent of the sources holding .git, else the current directory)"},
 	}
 }

@@ -94,6 +94,17 @@ func hostilePlans(t *testing.T) []string {
 // every run ends with a verdict or one error line, never a panic.
 func TestNoInjection(t *testing.T) {
 	for _, plan := range hostilePlans(t) {
+		for _, format := range []string{"mermaid", "dot", "json"} {
+			g := lbguard(t, nil, nil, "graph", "--format", format, plan)
+			for _, line := range strings.Split(g.stdout+g.stderr, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "::") {
+					t.Errorf("graph %s %s: a workflow command got out: %q", format, filepath.Base(plan), line)
+				}
+			}
+			if strings.ContainsAny(g.stdout+g.stderr, "\x1b\r\u202e") {
+				t.Errorf("graph %s %s: a control character got out", format, filepath.Base(plan))
+			}
+		}
 		for _, args := range [][]string{{"--format", "text", "--verbose"}, {"--format", "json"}, {"--format", "sarif"}, {"--format", "junit"},
 			{"--format", "github"}, {"--format", "gitlab"}, {"--format", "compact"}, {"--format", "markdown"}} {
 			r := lbguard(t, nil, nil, append(append([]string{"check", "--color", "never", "--fail-on", "never"}, args...), plan)...)

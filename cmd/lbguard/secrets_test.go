@@ -156,8 +156,12 @@ func TestPlantedSecretsNeverShown(t *testing.T) {
 				p := &planter{base: base, tag: fmt.Sprintf("-S3CR3T%d", base), net: base / 1000, nets: map[string]string{}, planted: map[string]bool{}}
 				dst := filepath.Join(dir, fmt.Sprintf("%s-%v-%c.json", name, whole, 'a'+base/10000))
 				secretPlan(t, src, dst, p, whole)
-				for _, format := range []string{"text", "json", "sarif", "junit", "github", "gitlab", "compact", "markdown"} {
-					r := lbguard(t, nil, nil, "check", "--verbose", "--color", "never", "--fail-on", "never", "--format", format, dst)
+				for _, format := range []string{"text", "json", "sarif", "junit", "github", "gitlab", "compact", "markdown", "graph-mermaid", "graph-dot", "graph-json"} {
+					args := []string{"check", "--verbose", "--color", "never", "--fail-on", "never", "--format", format, dst}
+					if g, ok := strings.CutPrefix(format, "graph-"); ok {
+						args = []string{"graph", "--format", g, dst}
+					}
+					r := lbguard(t, nil, nil, args...)
 					out := r.stdout + r.stderr
 					where := fmt.Sprintf("%s (whole=%v) %s", name, whole, format)
 					if strings.Contains(out, "S3CR3T") {
