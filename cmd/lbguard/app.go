@@ -65,6 +65,8 @@ type env struct {
 	width     func() int
 	lookupEnv func(string) (string, bool)
 	args      []string
+	// sleep waits between API retries; nil is time.Sleep.
+	sleep func(time.Duration)
 }
 
 func (e *env) warn(format string, args ...any) {
@@ -135,6 +137,12 @@ func flagsFirst(app *cli.App, args []string) []string {
 	if cmd == nil {
 		return args
 	}
+	first := 2 // the first word after the command
+	if len(cmd.Subcommands) > 0 && len(args) > 2 {
+		if sub := cmd.Command(args[2]); sub != nil {
+			cmd, first = sub, 3
+		}
+	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
@@ -143,7 +151,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 		}
 	}
 	var flags, rest []string
-	for i := 2; i < len(args); i++ {
+	for i := first; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--":
@@ -155,7 +163,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 			if takesValue[name] && !strings.Contains(name, "=") {
 				if i+1 == len(args) {
 					// The value is missing: let cli say so.
-					return append(append([]string{}, args[:2]...), flags...)
+					return append(append([]string{}, args[:first]...), flags...)
 				}
 				i++
 				flags = append(flags, args[i])
@@ -167,7 +175,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 	if len(flags) == 0 {
 		return args
 	}
-	return append(append(append([]string{}, args[:2]...), flags...), rest...)
+	return append(append(append([]string{}, args[:first]...), flags...), rest...)
 }
 
 func oneLine(s string) string {
@@ -189,6 +197,7 @@ func newApp(e *env) *cli.App {
 			versionCommand(e),
 			completionCommand(e),
 			graphCommand(e),
+			commentCommand(e),
 		},
 		HideHelpCommand:      true,
 		HideVersion:          true,
@@ -206,8 +215,18 @@ func newApp(e *env) *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 	}
+	all := append([]*cli.Command(nil), app.Commands...)
 	for _, cmd := range app.Commands {
+		for _, sub := range cmd.Subcommands {
+			sub.HelpName = cmd.Name + " " + sub.Name
+			all = append(all, sub)
+		}
+	}
+	for _, cmd := range all {
 		name := cmd.Name
+		if cmd.HelpName != "" {
+			name = cmd.HelpName
+		}
 		cmd.HideHelpCommand = true
 		// One line, like every other error; not the whole help.
 		flags := cmd.Flags

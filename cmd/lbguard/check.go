@@ -72,7 +72,11 @@ type input struct {
 	implied bool
 }
 
-func runCheck(c *cli.Context, e *env) error {
+func runCheck(c *cli.Context, e *env) error { return runCheckThen(c, e, nil) }
+
+// runCheckThen is check; after, when set, runs once the report is written
+// (lbguard comment posts it) and may change the exit status.
+func runCheckThen(c *cli.Context, e *env, after func(rep *report.Report) (int, error)) error {
 	st, err := checkSettings(c, e)
 	if err != nil {
 		return err
@@ -175,13 +179,14 @@ func runCheck(c *cli.Context, e *env) error {
 			}
 		}
 	}
-	for _, r := range runs {
-		if r.Err != "" {
-			return &exitErr{code: exitError}
+	code := rep.ExitCode
+	if after != nil {
+		if code, err = after(rep); err != nil {
+			return err
 		}
 	}
-	if rep.Failed() {
-		return &exitErr{code: exitFindings}
+	if code != exitOK {
+		return &exitErr{code: code}
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ type result struct {
 	stderr string
 }
 
+// slept records the waits between API retries (none really happens).
+var slept []time.Duration
+
 // lbguard runs the CLI in-process, as a user would run it, with no
 // terminal and no environment unless given.
 func lbguard(t *testing.T, stdin io.Reader, environ map[string]string, args ...string) result {
@@ -50,6 +53,7 @@ func lbguard(t *testing.T, stdin io.Reader, environ map[string]string, args ...s
 		now:     func() time.Time { return testToday },
 		dir:     testDir(environ),
 		isTTYIn: func(any) bool { return environ["TEST_TTYIN"] == "1" },
+		sleep:   func(d time.Duration) { slept = append(slept, d) },
 		lookupEnv: func(k string) (string, bool) {
 			v, ok := environ[k]
 			return v, ok

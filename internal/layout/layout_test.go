@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"internal/diag":          {},
 	"internal/textenc":       {},
 	"internal/safetext":      {},
+	"internal/forge":         {},
 	"internal/rulegen/rules": {},
 }
 
