@@ -7,7 +7,6 @@ package forge
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -189,4 +188,3 @@ func redact(s, token string) string {
 	}
 	return strings.ReplaceAll(s, token, "(token)")
 }
-
