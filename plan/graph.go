@@ -168,6 +168,10 @@ type Link[T any] struct {
 	Node   *T
 	ID     string // the known ID/ARN when Node is nil and the target is outside the plan
 	Reason string // why the link could not be resolved, when Node is nil and ID is empty
+	// Scope, with Reason, names what the link can only lead to: one
+	// resource in one module instance ("module.a[0]|aws_lb_listener.this").
+	// "" when the reference could reach nothing known.
+	Scope string
 }
 
 // Resolved reports whether the link leads to a node of the graph.

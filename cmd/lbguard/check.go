@@ -260,6 +260,25 @@ func normalise(p string) string {
 	return filepath.ToSlash(filepath.Clean(p))
 }
 
+// relativeToCwd writes a path found by lbguard (not given by the user)
+// relative to the current directory, even above it: never absolute, so
+// reports are the same on every machine.
+func relativeToCwd(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
 // analyse checks one input with its own configuration and gate. A problem
 // that makes the input unusable is the run's Err.
 func analyse(in input, st *settings, baseline *report.Baseline, e *env) (*report.Run, []string) {
@@ -302,7 +321,7 @@ func analyse(in input, st *settings, baseline *report.Baseline, e *env) (*report
 		if cfg, err = loadConfig(cfgPath); err != nil {
 			return fail(err)
 		}
-		r.ConfigFile = normalise(cfgPath)
+		r.ConfigFile = relativeToCwd(cfgPath)
 	}
 	list, ruleSettings := checks.All, checks.Settings{}
 	if cfg != nil {

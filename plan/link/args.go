@@ -176,6 +176,7 @@ type linkEnd struct {
 	node   any    // a graph node
 	id     string // a known ID/ARN that names nothing in the plan
 	reason string // why it could not be followed
+	scope  string // with reason: the resource it may lead to (see referent.scope)
 	loose  bool   // a candidate only (see referent.loose): kept if of the wanted type
 }
 
@@ -250,7 +251,7 @@ func (b *builder) endsOf(ss []referent, depth int) []linkEnd {
 		}
 		switch {
 		case s.reason != "":
-			out = append(out, linkEnd{reason: s.reason})
+			out = append(out, linkEnd{reason: s.reason, scope: s.scope})
 		case s.isValue:
 			ids, _ := knownIDs(s.value, nil)
 			if s.value != nil && ids == nil {
@@ -323,7 +324,11 @@ func link[T any](ts []linkEnd, what string) plan.Link[T] {
 	var nodes []*T
 	var ids []string
 	var reasons []string
+	scope := ""
 	for _, t := range ts {
+		if t.reason != "" && t.scope != "" && scope == "" {
+			scope = t.scope
+		}
 		switch {
 		case t.node != nil:
 			n, ok := t.node.(*T)
@@ -352,7 +357,7 @@ func link[T any](ts []linkEnd, what string) plan.Link[T] {
 	case len(nodes)+len(ids) > 1:
 		return plan.Link[T]{Reason: fmt.Sprintf("the %s is chosen by an expression lbguard cannot evaluate", what)}
 	case len(reasons) > 0:
-		return plan.Link[T]{Reason: reasons[0]}
+		return plan.Link[T]{Reason: reasons[0], Scope: scope}
 	case anyLoose(ts):
 		return plan.Link[T]{Reason: "the reference names a whole module instance, and none of its outputs is a " + what}
 	}

@@ -217,21 +217,45 @@ func (b *builder) deriveListeners() {
 			unlinked = append(unlinked, l)
 		}
 	}
+	// An unresolved link is a candidate only where its reference can
+	// reach: the instances of the resource it names, in its module
+	// instance; a link whose reference names nothing known, the resources
+	// of the module instance it is written in. Never the whole plan.
+	scope, mod := map[any]string{}, map[any]string{}
+	for _, in := range b.live {
+		if in.node != nil {
+			scope[in.node], mod[in.node] = scopeKey(in.mod, in.local), in.mod
+		}
+	}
+	lbCands := map[string][]*plan.Listener{} // by the scope, or the module instance, they may reach
+	for _, l := range unlinked {
+		key := "scope:" + l.LoadBalancer.Scope
+		if l.LoadBalancer.Scope == "" {
+			key = "mod:" + mod[l]
+		}
+		lbCands[key] = append(lbCands[key], l)
+	}
 	for _, lb := range b.g.LoadBalancers {
-		lb.UnlinkedListeners = unlinked
+		lb.UnlinkedListeners = append(append([]*plan.Listener(nil), lbCands["scope:"+scope[lb]]...), lbCands["mod:"+mod[lb]]...)
+		plan.SortNodes(lb.UnlinkedListeners)
 		plan.SortNodes(lb.Listeners)
 	}
-	var unlinkedRules []*plan.ListenerRule
+	ruleCands := map[string][]*plan.ListenerRule{}
 	for _, r := range b.g.ListenerRules {
 		switch {
 		case r.Listener.Node != nil:
 			r.Listener.Node.Rules = append(r.Listener.Node.Rules, r)
 		case r.Listener.Unresolved():
-			unlinkedRules = append(unlinkedRules, r)
+			key := "scope:" + r.Listener.Scope
+			if r.Listener.Scope == "" {
+				key = "mod:" + mod[r]
+			}
+			ruleCands[key] = append(ruleCands[key], r)
 		}
 	}
 	for _, l := range b.g.Listeners {
-		l.UnlinkedRules = unlinkedRules
+		l.UnlinkedRules = append(append([]*plan.ListenerRule(nil), ruleCands["scope:"+scope[l]]...), ruleCands["mod:"+mod[l]]...)
+		plan.SortNodes(l.UnlinkedRules)
 		plan.SortNodes(l.Rules)
 	}
 }

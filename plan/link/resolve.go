@@ -239,7 +239,11 @@ type referent struct {
 	isValue   bool
 	sensitive bool
 	reason    string
-	via       string // the reference as written, for messages
+	// scope is, for a reference to a resource whose instance could not be
+	// told, that resource in its module instance ("module.a|aws_lb.x"):
+	// the only candidates the link may lead to.
+	scope string
+	via   string // the reference as written, for messages
 	// loose marks a candidate: one of several outputs a reference to a
 	// whole module instance may mean.
 	loose bool
@@ -297,11 +301,15 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
 			return fail("%s is not in the plan", label)
 		}
 		var pick *inst
+		scoped := func(ss []referent) []referent {
+			ss[0].scope = scopeKey(o.mod, rf.local)
+			return ss
+		}
 		switch {
 		case rf.hasKey:
 			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: rf.key}]
 			if pick == nil {
-				return fail("%s%s is not in the plan", label, rf.key)
+				return scoped(fail("%s%s is not in the plan", label, rf.key))
 			}
 		case len(cands) == 1:
 			pick = cands[0]
@@ -309,7 +317,7 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
 			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: o.key}]
 		}
 		if pick == nil {
-			return fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who)
+			return scoped(fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who))
 		}
 		return []referent{{inst: pick, attr: rf.rest, via: rf.text}}
 
@@ -480,6 +488,9 @@ func withRest(ss []referent, rf ref) []referent {
 	}
 	return ss
 }
+
+// scopeKey names a resource in a module instance, for candidates.
+func scopeKey(mod, local string) string { return mod + "|" + local }
 
 func qualify(mod, local string) string {
 	return joinPath(mod, local)
