@@ -189,7 +189,7 @@ func (c *resCtx) links(o obj, body cfgBody, name string) (ts []linkEnd, declared
 	switch st {
 	case present:
 		if ids, ok := knownIDs(val, unk); ok {
-			return c.b.lookupAll(ids), true
+			return c.b.lookupAllNear(c.in.mod, ids), true
 		}
 	case absent:
 		return nil, false
@@ -202,7 +202,7 @@ func (c *resCtx) links(o obj, body cfgBody, name string) (ts []linkEnd, declared
 		return []linkEnd{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
 	}
 	ss := c.b.r.resolveExpr(c.o, e, 0)
-	ts = c.b.endsOf(ss, 0)
+	ts = c.b.endsOf(c.in.mod, ss, 0)
 	if len(ts) == 0 && st == unknown {
 		// The configuration resolved to null, yet the plan computes a value.
 		return []linkEnd{{reason: fmt.Sprintf("%s of %s is known only after apply", name, c.in.addr)}}, true
@@ -235,13 +235,14 @@ func knownIDs(val any, unk any) ([]string, bool) {
 // identityAttrs are the attributes that name the resource itself.
 var identityAttrs = map[string]bool{"": true, "id": true, "arn": true, "name": true}
 
-// endsOf turns what references lead to into the ends of a link.
-func (b *builder) endsOf(ss []referent, depth int) []linkEnd {
+// endsOf turns what references lead to into the ends of a link; near is
+// the module instance of the referring resource, for IDs several nodes have.
+func (b *builder) endsOf(near string, ss []referent, depth int) []linkEnd {
 	var out []linkEnd
 	for _, s := range ss {
 		if s.loose {
 			// Only candidates that are nodes count; their type decides.
-			for _, t := range b.endsOf([]referent{{inst: s.inst, attr: s.attr}}, depth) {
+			for _, t := range b.endsOf(near, []referent{{inst: s.inst, attr: s.attr}}, depth) {
 				if t.node != nil {
 					t.loose = true
 					out = append(out, t)
@@ -271,7 +272,7 @@ func (b *builder) endsOf(ss []referent, depth int) []linkEnd {
 					continue
 				}
 			}
-			out = append(out, b.lookupAll(ids)...)
+			out = append(out, b.lookupAllNear(near, ids)...)
 		case s.inst != nil:
 			out = append(out, b.instEnds(s.inst, s.attr, depth)...)
 		}
@@ -312,7 +313,7 @@ func (b *builder) instEnds(in *inst, attr []string, depth int) []linkEnd {
 	val, ok := navigate(in.after.v, attr)
 	if ok {
 		if ids, known := knownIDs(val, maskAt(in.after.unk, attr)); known {
-			return b.lookupAll(ids)
+			return b.lookupAllNear(in.mod, ids)
 		}
 	}
 	return []linkEnd{{reason: fmt.Sprintf("%s.%s is known only after apply", in.addr, strings.Join(attr, "."))}}

@@ -139,6 +139,9 @@ func (b *builder) build() {
 				Reason:  "classic load balancer (aws_elb): lbguard analyses application, network and gateway load balancers",
 			})
 		}
+		if in.node != nil {
+			b.nodeMod[in.node] = in.mod
+		}
 		if link != nil {
 			linkers = append(linkers, link)
 		}

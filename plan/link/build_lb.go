@@ -60,7 +60,7 @@ func (c *resCtx) blockLinks(o obj, body cfgBody, block, arg string) ([]linkEnd, 
 		ids = append(ids, s)
 	}
 	if known {
-		return c.b.lookupAll(ids), len(blocks) > 0
+		return c.b.lookupAllNear(c.in.mod, ids), len(blocks) > 0
 	}
 	n := -1
 	if st == present {
@@ -76,7 +76,7 @@ func (c *resCtx) blockLinks(o obj, body cfgBody, block, arg string) ([]linkEnd, 
 	var ts []linkEnd
 	for _, bb := range bodies {
 		if e := bb.attr(arg); e != nil {
-			ts = append(ts, c.b.endsOf(c.b.r.resolveExpr(c.o, e, 0), 0)...)
+			ts = append(ts, c.b.endsOf(c.in.mod, c.b.r.resolveExpr(c.o, e, 0), 0)...)
 		}
 	}
 	return ts, true

@@ -95,7 +95,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 			if !cfgGroupsRead {
 				cfgGroupsRead = true
 				if e := c.body.attr(name); e != nil {
-					cfgGroups = c.b.endsOf(c.b.r.resolveExpr(c.o, e, 0), 0)
+					cfgGroups = c.b.endsOf(c.in.mod, c.b.r.resolveExpr(c.o, e, 0), 0)
 				}
 			}
 			return onlyGroup(cfgGroups)
@@ -111,7 +111,7 @@ func (c *resCtx) inlineRules(g *plan.SecurityGroup, dir plan.Direction) ([]*plan
 		}
 		for _, id := range ids {
 			if id.Known {
-				r.Groups = append(r.Groups, linkOne[plan.SecurityGroup](c.b.lookup(id.V), "security group"))
+				r.Groups = append(r.Groups, linkOne[plan.SecurityGroup](c.b.lookupNear(c.in.mod, id.V), "security group"))
 				continue
 			}
 			r.Groups = append(r.Groups, configGroup())
@@ -227,7 +227,7 @@ func (b *builder) groupOfRule(c *resCtx, o obj, body cfgBody) linkEnd {
 	if !id.Known {
 		return linkEnd{reason: "the rule's group is known only after apply"}
 	}
-	return b.lookup(id.V)
+	return b.lookupNear(c.in.mod, id.V)
 }
 
 // ruleFrom reads one rule resource's values (after or before apply).

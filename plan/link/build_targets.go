@@ -42,7 +42,7 @@ func (b *builder) buildAttachment(c *resCtx) func() {
 // instance's private_ip still means that instance: its groups guard it.
 func (c *resCtx) targetIDs(o obj) []linkEnd {
 	if v, st := o.str("target_id"); st == present {
-		t := c.b.lookup(v.V)
+		t := c.b.lookupNear(c.in.mod, v.V)
 		if t.node == nil && t.reason == "" {
 			// Not an ID of the plan: maybe a private IP of a planned instance.
 			for _, in := range c.b.g.Instances {
@@ -66,7 +66,7 @@ func (c *resCtx) targetIDs(o obj) []linkEnd {
 				continue
 			}
 		}
-		out = append(out, c.b.endsOf([]referent{s}, 0)...)
+		out = append(out, c.b.endsOf(c.in.mod, []referent{s}, 0)...)
 	}
 	return out
 }
@@ -197,7 +197,7 @@ func (c *resCtx) launchTemplate(o obj) plan.Link[plan.LaunchTemplate] {
 			ts, _ := c.links(sp.o, sp.body, arg)
 			for i, t := range ts {
 				if t.id != "" {
-					if named := c.b.lookup(ltNamePrefix + t.id); named.node != nil {
+					if named := c.b.lookupNear(c.in.mod, ltNamePrefix+t.id); named.node != nil {
 						ts[i] = named
 					}
 				}
@@ -255,7 +255,7 @@ func (b *builder) buildECS(c *resCtx) func() {
 			}
 			var ts []linkEnd
 			if v, st := blk.str("target_group_arn"); st == present {
-				ts = c.b.lookupAll([]string{v.V})
+				ts = c.b.lookupAllNear(c.in.mod, []string{v.V})
 			} else if bb, ok := c.pairBlock(blk, cfg, "container_name", "container_port"); ok {
 				ts, _ = c.links(blk, bb, "target_group_arn")
 			} else {

@@ -35,6 +35,7 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		r:         newResolver(in.Config, in.Variables, opts.Locals, opts.Evaluated),
 		evaluated: opts.Evaluated,
 		byID:      map[string][]any{},
+		nodeMod:   map[any]string{},
 		following: map[string]bool{},
 		g: &plan.Graph{Input: plan.Input{
 			Kind:             opts.Kind,
@@ -86,6 +87,8 @@ type builder struct {
 	evaluated Evaluated
 	// bad collects the values of a type Terraform never writes.
 	bad badValues
+	// nodeMod is each node's module instance, for lookupNear.
+	nodeMod map[any]string
 
 	// per-node state needed between passes
 	listenerProtocolUnset map[*plan.Listener]bool
@@ -322,8 +325,25 @@ func (b *builder) index(node any, ids ...plan.Value[string]) {
 
 // lookup finds the node with a known ID or ARN. Managed resources win over
 // data sources naming the same object.
-func (b *builder) lookup(id string) linkEnd {
+func (b *builder) lookup(id string) linkEnd { return b.lookupNear("", id) }
+
+// lookupNear is lookup from a module instance: where several nodes have
+// the ID (a module called several times reads one data source, or names
+// one existing object, in each instance), those of the same module
+// instance are the ones its references mean.
+func (b *builder) lookupNear(mod, id string) linkEnd {
 	nodes := b.byID[id]
+	if len(nodes) > 1 {
+		var near []any
+		for _, n := range nodes {
+			if m, ok := b.nodeMod[n]; ok && m == mod {
+				near = append(near, n)
+			}
+		}
+		if len(near) > 0 {
+			nodes = near
+		}
+	}
 	var managed []any
 	for _, n := range nodes {
 		if x, ok := n.(plan.Node); ok && x.Res().Mode == plan.Managed {
@@ -341,13 +361,16 @@ func (b *builder) lookup(id string) linkEnd {
 	return linkEnd{id: id}
 }
 
-func (b *builder) lookupAll(ids []string) []linkEnd {
+func (b *builder) lookupAll(ids []string) []linkEnd { return b.lookupAllNear("", ids) }
+
+// lookupAllNear is lookupNear for several IDs.
+func (b *builder) lookupAllNear(mod string, ids []string) []linkEnd {
 	out := make([]linkEnd, 0, len(ids))
 	for _, id := range ids {
 		if id == "" {
 			continue
 		}
-		out = append(out, b.lookup(id))
+		out = append(out, b.lookupNear(mod, id))
 	}
 	return out
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/lbguard/lbguard/internal/plangen/gen"
+)
+
+// TestCopiesAreIndependent: a plan of N independent copies of a real plan
+// (module instances) gives exactly N times the findings and notes of one
+// copy, and nothing about one copy names a resource of another: unknown
+// links reach only what their reference can.
+func TestCopiesAreIndependent(t *testing.T) {
+	copyRef := regexp.MustCompile(`module\.copy\[(\d+)\]`)
+	plans, _ := filepath.Glob("../../fixtures/*/plan.json")
+	for _, p := range plans {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[int][2]int{}
+		for _, n := range []int{1, 3} {
+			b, err := gen.Wrap(src, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "plan.json")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
+			if r.code != 0 {
+				t.Fatalf("%s x%d: exit %d: %s", p, n, r.code, r.stderr)
+			}
+			var rep struct {
+				Findings   []struct{ Address, Message string }
+				Unresolved []struct{ Address, Reason string }
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			counts[n] = [2]int{len(rep.Findings), len(rep.Unresolved)}
+			check := func(address, text string) {
+				own := copyRef.FindStringSubmatch(address)
+				for _, m := range copyRef.FindAllStringSubmatch(text, -1) {
+					if own == nil || m[1] != own[1] {
+						t.Errorf("%s x%d: %s speaks of %s: %s", filepath.Base(filepath.Dir(p)), n, address, m[0], text)
+					}
+				}
+			}
+			for _, f := range rep.Findings {
+				check(f.Address, f.Message)
+			}
+			for _, u := range rep.Unresolved {
+				check(u.Address, u.Reason)
+			}
+		}
+		if counts[3][0] != 3*counts[1][0] || counts[3][1] != 3*counts[1][1] {
+			t.Errorf("%s: one copy gives %v (findings, notes), three give %v", filepath.Base(filepath.Dir(p)), counts[1], counts[3])
+		}
+	}
+	_ = fmt.Sprint
+}
