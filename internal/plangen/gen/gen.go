@@ -25,7 +25,7 @@ func Stacks(n, fillers int, seed uint64) ([]byte, error) {
 		changes = append(changes, map[string]any{
 			"address": mod + "." + typ + "." + name, "module_address": mod, "mode": "managed", "type": typ, "name": name, "index": nil,
 			"provider_name": "registry.terraform.io/hashicorp/aws",
-			"change": map[string]any{"actions": []string{"create"}, "before": nil, "after": after, "after_unknown": unknown, "after_sensitive": map[string]any{}},
+			"change":        map[string]any{"actions": []string{"create"}, "before": nil, "after": after, "after_unknown": unknown, "after_sensitive": map[string]any{}},
 		})
 		if first {
 			resources = append(resources, map[string]any{"address": typ + "." + name, "mode": "managed", "type": typ, "name": name, "expressions": exprs})
