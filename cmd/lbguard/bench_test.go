@@ -8,7 +8,15 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/lbguard/lbguard/internal/plangen/gen"
 )
 
 // largePlan is a plan of n load-balancer stacks (a load balancer, its
@@ -92,38 +100,120 @@ func largePlan(n int) []byte {
 	return b
 }
 
-// BenchmarkCheck runs lbguard check --format json end to end on plans of
-// growing size: time per byte must stay flat (no quadratic step).
-// BenchmarkJSONBaseline is the floor: encoding/json validating the same
-// bytes. Compare MB/s: go test ./cmd/lbguard -run '^$' -bench . -count 5
-func BenchmarkCheck(b *testing.B) {
-	for _, n := range []int{250, 1000, 4000} {
-		data := largePlan(n)
-		path := filepath.Join(b.TempDir(), "plan.json")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			b.Fatal(err)
+// benchSizes are the generated plan sizes in MB the benchmarks run on:
+// LBGUARD_BENCH_MB (e.g. "1,10,100"), else 1 (the smoke .ci/run runs).
+func benchSizes(b *testing.B) []int {
+	spec := os.Getenv("LBGUARD_BENCH_MB")
+	if spec == "" {
+		spec = "1"
+	}
+	var out []int
+	for _, f := range strings.Split(spec, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			b.Fatalf("LBGUARD_BENCH_MB %q", spec)
 		}
-		b.Run(fmt.Sprintf("stacks=%d", n), func(b *testing.B) {
+		out = append(out, n)
+	}
+	return out
+}
+
+// benchPlan writes a generated plan of about mb megabytes.
+func benchPlan(b *testing.B, mb int) (string, []byte) {
+	data, err := gen.Stacks(gen.StacksForMB(mb), gen.Fillers, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "plan.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path, data
+}
+
+// peakHeap samples the heap in use while f runs and returns its peak.
+func peakHeap(f func()) uint64 {
+	var peak uint64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var m runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak {
+				peak = m.HeapInuse
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	close(done)
+	<-stopped
+	return peak
+}
+
+// BenchmarkCheck runs lbguard check --format json end to end (read, link,
+// check, report) on generated plans, beside the floor on the same bytes:
+// encoding/json validating them (BenchmarkJSONValid) and decoding them
+// into terraform-json's Plan (BenchmarkTfjsonUnmarshal). Compare MB/s:
+//
+//	LBGUARD_BENCH_MB=1,10,100 go test ./cmd/lbguard -run '^$' -bench . -count 5
+func BenchmarkCheck(b *testing.B) {
+	for _, mb := range benchSizes(b) {
+		path, data := benchPlan(b, mb)
+		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			var peak uint64
 			for b.Loop() {
-				var stderr bytes.Buffer
-				code := run([]string{"lbguard", "check", "--format", "json", "--fail-on", "never", path}, nil, io.Discard, &stderr)
-				if code != 0 {
-					b.Fatalf("exit %d: %s", code, stderr.String())
+				runtime.GC()
+				p := peakHeap(func() {
+					var stderr bytes.Buffer
+					if code := run([]string{"lbguard", "check", "--format", "json", "--fail-on", "never", path}, nil, io.Discard, &stderr); code != 0 {
+						b.Fatalf("exit %d: %s", code, stderr.String())
+					}
+				})
+				peak = max(peak, p)
+			}
+			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+		})
+	}
+}
+
+func BenchmarkJSONValid(b *testing.B) {
+	for _, mb := range benchSizes(b) {
+		_, data := benchPlan(b, mb)
+		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if !json.Valid(data) {
+					b.Fatal("invalid")
 				}
 			}
 		})
 	}
 }
 
-func BenchmarkJSONBaseline(b *testing.B) {
-	data := largePlan(4000)
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if !json.Valid(data) {
-			b.Fatal("invalid")
-		}
+func BenchmarkTfjsonUnmarshal(b *testing.B) {
+	for _, mb := range benchSizes(b) {
+		_, data := benchPlan(b, mb)
+		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var p tfjson.Plan
+				if err := json.Unmarshal(data, &p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -44,6 +44,7 @@ type resolver struct {
 	keyLists map[instID][]Key
 	same     map[keyPair]bool
 	parsed   map[refsID]parsedRefs
+	steps    map[string]parsedSteps
 	vars     map[string]*tfjson.PlanVariable
 	locals   LocalSource
 	// evaluated is Options.Evaluated, if any.
@@ -111,6 +112,7 @@ func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, local
 		keyLists:  map[instID][]Key{},
 		same:      map[keyPair]bool{},
 		parsed:    map[refsID]parsedRefs{},
+		steps:     map[string]parsedSteps{},
 		vars:      vars,
 		locals:    locals,
 		memo:      map[memoKey][]referent{},
@@ -141,7 +143,7 @@ func (r *resolver) addConfig(path string, m *tfjson.ConfigModule) {
 // addInstance indexes an instance by module instance and local address,
 // and records the module instances on its path.
 func (r *resolver) addInstance(in *inst) error {
-	steps, err := parseModuleInstance(in.mod)
+	steps, err := r.moduleSteps(in.mod)
 	if err != nil {
 		return err
 	}
@@ -170,7 +172,7 @@ func (r *resolver) addInstance(in *inst) error {
 
 // configFor returns the configuration of an instance's resource, if any.
 func (r *resolver) configFor(in *inst) (*modCfg, *tfjson.ConfigResource) {
-	steps, err := parseModuleInstance(in.mod)
+	steps, err := r.moduleSteps(in.mod)
 	if err != nil {
 		return nil, nil
 	}
@@ -367,7 +369,7 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []referent {
 		}
 		return []referent{{reason: "var." + rf.name + " has no value in the plan", via: rf.text}}
 	}
-	steps, err := parseModuleInstance(o.mod)
+	steps, err := r.moduleSteps(o.mod)
 	if err != nil || len(steps) == 0 {
 		return []referent{{reason: "cannot find the module of " + o.who, via: rf.text}}
 	}
@@ -427,7 +429,7 @@ func (r *resolver) resolveOutput(o origin, rf ref, depth int) []referent {
 	default:
 		return fail("module.%s has %d instances and the reference from %s does not say which one", rf.name, len(keys), o.who)
 	}
-	steps, _ := parseModuleInstance(o.mod)
+	steps, _ := r.moduleSteps(o.mod)
 	childMod := renderModuleInstance(append(steps, modStep{name: rf.name, key: key}))
 	if rf.output != "" {
 		return r.outputSources(childMod, child, rf.output, depth)
@@ -487,6 +489,22 @@ func withRest(ss []referent, rf ref) []referent {
 		}
 	}
 	return ss
+}
+
+// moduleSteps is parseModuleInstance, once per module instance: every
+// instance of a module shares its path.
+func (r *resolver) moduleSteps(mod string) ([]modStep, error) {
+	if p, ok := r.steps[mod]; ok {
+		return p.steps, p.err
+	}
+	steps, err := parseModuleInstance(mod)
+	r.steps[mod] = parsedSteps{steps, err}
+	return steps, err
+}
+
+type parsedSteps struct {
+	steps []modStep
+	err   error
 }
 
 // scopeKey names a resource in a module instance, for candidates.

@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -584,17 +586,51 @@ func checkFormat(v string) error {
 }
 
 // unmarshal decodes one held value; start is its offset, for messages.
+// The value was checked by the tokenizer already: go-json-experiment's
+// decoder reads it in one pass (encoding/json would scan it twice).
 func unmarshal(path string, raw []byte, start int64, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(v); err != nil {
+	if err := jsonv2.Unmarshal(raw, v, jsonv1.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(false)); err != nil {
+		var se *jsonv2.SemanticError
+		if errors.As(err, &se) {
+			return semanticError(path, se, start)
+		}
 		return valueError(path, err, start)
 	}
 	return nil
 }
 
+// semanticError turns a type mismatch inside a held value into an
+// InputError naming the JSON path.
+func semanticError(path string, se *jsonv2.SemanticError, base int64) error {
+	where := path
+	if p := readablePath(se.JSONPointer); p != "" {
+		where += "." + p
+	}
+	got := describeKind(jsontext.Kind(se.JSONKind))
+	if se.JSONKind == '0' && se.GoType != nil && (se.GoType.Kind() == reflect.Float64 || se.GoType.Kind() == reflect.Interface) {
+		return &InputError{Offset: base + se.ByteOffset, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", where, string(se.JSONValue))}
+	}
+	want := "another type"
+	if se.GoType != nil {
+		want = goTypeName(se.GoType)
+	}
+	return &InputError{Offset: base + se.ByteOffset, Msg: fmt.Sprintf("not a valid Terraform plan: %s is a JSON %s, expected %s", where, strings.TrimPrefix(strings.TrimPrefix(got, "an "), "a "), want)}
+}
+
 // valueError turns a decoding error inside a held value into an
 // InputError. base is the offset where the value started.
 func valueError(path string, err error, base int64) error {
+	var te2 *jsonv1.UnmarshalTypeError
+	if errors.As(err, &te2) {
+		where := path
+		if te2.Field != "" {
+			where += "." + te2.Field
+		}
+		if strings.HasPrefix(te2.Value, "number") {
+			return &InputError{Offset: base + te2.Offset, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", where, strings.TrimPrefix(te2.Value, "number "))}
+		}
+		return &InputError{Offset: base + te2.Offset, Msg: fmt.Sprintf("not a valid Terraform plan: %s is a JSON %s, expected %s", where, te2.Value, goTypeName(te2.Type))}
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		where := path

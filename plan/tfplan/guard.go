@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -101,7 +102,31 @@ func (g *guard) Read(p []byte) (int, error) {
 // a run, and checks the limits. It returns the bytes written.
 func (g *guard) filter(src, dst []byte) int {
 	w := 0
-	for _, c := range src {
+	for i := 0; i < len(src); i++ {
+		// Fast path: the bytes of a string up to its next quote or
+		// backslash pass as they are.
+		if g.inString && !g.escaped {
+			rest := src[i:]
+			n := bytes.IndexByte(rest, '"')
+			if n < 0 {
+				n = len(rest)
+			}
+			if b := bytes.IndexByte(rest[:n], '\\'); b >= 0 {
+				n = b
+			}
+			if n > 0 && g.token+int64(n) <= g.tokenLimit && (!g.holding || g.out+int64(n)-g.holdStart < g.limit) {
+				copy(dst[w:], rest[:n])
+				w += n
+				g.token += int64(n)
+				g.in += int64(n)
+				g.out += int64(n)
+				i += n
+				if i == len(src) {
+					break
+				}
+			}
+		}
+		c := src[i]
 		g.in++
 		switch {
 		case g.inString:
