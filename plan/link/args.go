@@ -132,7 +132,7 @@ func (c *resCtx) int(o obj, body cfgBody, name string, def *int) plan.Value[int]
 	switch st {
 	case present:
 		v.V, v.Known = asInt(val)
-		if !v.Known && (composite(val) || jsonKind(val) == "a boolean") {
+		if !v.Known && (composite(val) || JSONKind(val) == "a boolean") {
 			o.wrongType(name, val, "a number")
 		}
 	case absent:

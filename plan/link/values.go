@@ -30,7 +30,7 @@ type badValues struct{ list []string }
 // wrongType records an attribute whose value has the wrong JSON type.
 func (o obj) wrongType(name string, val any, want string) {
 	if o.bad != nil {
-		o.bad.list = append(o.bad.list, fmt.Sprintf("%s.%s is %s, expected %s", o.path, name, jsonKind(val), want))
+		o.bad.list = append(o.bad.list, fmt.Sprintf("%s.%s is %s, expected %s", o.path, name, JSONKind(val), want))
 	}
 }
 
@@ -43,8 +43,9 @@ func (o obj) child(v map[string]any, unk, sens any, name string, i int) obj {
 	return obj{v: v, unk: unk, sens: sens, path: path, bad: o.bad}
 }
 
-// jsonKind names the JSON type of a decoded value.
-func jsonKind(v any) string {
+// JSONKind names the JSON type of a decoded value, for messages: "an
+// array", "a string", "null".
+func JSONKind(v any) string {
 	switch v.(type) {
 	case []any:
 		return "an array"
@@ -144,7 +145,7 @@ func (o obj) int(name string) (plan.Value[int], state) {
 	}
 	n, ok := asInt(val)
 	if !ok {
-		if composite(val) || jsonKind(val) == "a boolean" {
+		if composite(val) || JSONKind(val) == "a boolean" {
 			o.wrongType(name, val, "a number")
 		}
 		return v, unknown

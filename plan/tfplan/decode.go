@@ -389,7 +389,7 @@ func checkChange(who string, ch *tfjson.Change) error {
 		v    any
 	}{{"before", ch.Before}, {"after", ch.After}} {
 		if _, ok := f.v.(map[string]any); f.v != nil && !ok {
-			return bad("change." + f.name + " is " + describeGo(f.v) + ", expected an object or null")
+			return bad("change." + f.name + " is " + link.JSONKind(f.v) + ", expected an object or null")
 		}
 	}
 	for _, f := range []struct {
@@ -399,7 +399,7 @@ func checkChange(who string, ch *tfjson.Change) error {
 		switch f.v.(type) {
 		case nil, bool, map[string]any:
 		default:
-			return bad("change." + f.name + " is " + describeGo(f.v) + ", expected an object or true/false")
+			return bad("change." + f.name + " is " + link.JSONKind(f.v) + ", expected an object or true/false")
 		}
 	}
 	if after, ok := ch.After.(map[string]any); ok && len(after) > 0 && ch.AfterUnknown == true {
@@ -762,18 +762,3 @@ func describeKind(k jsontext.Kind) string {
 	return "not a JSON value"
 }
 
-func describeGo(v any) string {
-	switch v.(type) {
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "another type"
-}
