@@ -761,4 +761,3 @@ func describeKind(k jsontext.Kind) string {
 	}
 	return "not a JSON value"
 }
-
