@@ -129,6 +129,13 @@ func runCheckThen(c *cli.Context, e *env, after func(rep *report.Report) (int, e
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer func() {
+				// A bug must end the run with one line, not a stack trace
+				// (a panic in this goroutine would kill the process).
+				if p := recover(); p != nil {
+					runs[i] = &report.Run{Input: in.name, Err: fmt.Sprintf("%s: internal error (a bug in lbguard; please report it): %v", in.name, p)}
+				}
+			}()
 			runs[i], warnings[i] = analyse(in, st, baseline, e)
 		}()
 	}

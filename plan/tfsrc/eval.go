@@ -61,10 +61,18 @@ type modInst struct {
 	m       *module
 	addr    string // "module.a[0].module.b", "" for the root
 	cfgPath string // "module.a.module.b"
-	inputs  map[string]cty.Value
-	// args are the module call's arguments as the parent evaluated them
-	// for this instance (nil for the root)
-	args map[string]*treeAttr
+	// inputs are the variables' values: given for the root, evaluated on
+	// demand (input) for a child, so that an argument may read an output
+	// of the module it is passed to, as Terraform allows where no value
+	// depends on itself.
+	inputs map[string]cty.Value
+	// parent, parentIt and argExprs are where a child's arguments are
+	// evaluated: the calling module instance, with the call's count or
+	// each; nil for the root.
+	parent    *modInst
+	parentIt  iter
+	argExprs  map[string]*hcl.Attribute
+	inputBusy map[string]bool
 
 	locals    map[string]cty.Value
 	localBusy map[string]bool
@@ -75,7 +83,7 @@ type modInst struct {
 }
 
 func (ev *evaluator) newInst(m *module, addr, cfgPath string, inputs map[string]cty.Value) *modInst {
-	return &modInst{ev: ev, m: m, addr: addr, cfgPath: cfgPath, inputs: inputs,
+	return &modInst{ev: ev, m: m, addr: addr, cfgPath: cfgPath, inputs: inputs, inputBusy: map[string]bool{},
 		locals: map[string]cty.Value{}, localBusy: map[string]bool{},
 		outputs: map[string]cty.Value{}, outBusy: map[string]bool{},
 		res: map[string]*resInsts{}, calls: map[string]*callInsts{}}
@@ -287,18 +295,6 @@ func (mi *modInst) callInstances(name string) *callInsts {
 		case link.EachKey:
 			it.hasEach, it.eachKey, it.eachVal = true, cty.StringVal(k.Str), each[k]
 		}
-		inputs := map[string]cty.Value{}
-		args := map[string]*treeAttr{}
-		for vname, v := range c.child.variables {
-			var val cty.Value
-			if a, ok := c.args[vname]; ok {
-				val = mi.eval(a.Expr, it)
-				args[vname] = &treeAttr{expr: a.Expr, val: val, live: mi.liveRefs(a.Expr, it)}
-			} else {
-				val = v.defaultValue()
-			}
-			inputs[vname] = v.finish(val)
-		}
 		addr := "module." + name + k.String()
 		if mi.addr != "" {
 			addr = mi.addr + "." + addr
@@ -307,14 +303,66 @@ func (mi *modInst) callInstances(name string) *callInsts {
 		if mi.cfgPath != "" {
 			cfg = mi.cfgPath + "." + cfg
 		}
-		ci.insts[k] = mi.ev.newInst(c.child, addr, cfg, inputs)
-		ci.insts[k].args = args
+		child := mi.ev.newInst(c.child, addr, cfg, map[string]cty.Value{})
+		child.parent, child.parentIt, child.argExprs = mi, it, c.args
+		ci.insts[k] = child
 	}
 	return ci
 }
 
+// input is a variable's value in a module instance, evaluated in the
+// calling instance the first time it is read. A variable whose argument
+// reads it back (a true cycle, which Terraform refuses) is unknown.
+func (mi *modInst) input(name string) cty.Value {
+	if v, ok := mi.inputs[name]; ok {
+		return v
+	}
+	v := mi.m.variables[name]
+	if v == nil || mi.parent == nil || mi.inputBusy[name] {
+		return cty.DynamicVal
+	}
+	mi.inputBusy[name] = true
+	var val cty.Value
+	if a, ok := mi.argExprs[name]; ok {
+		val = mi.parent.eval(a.Expr, mi.parentIt)
+	} else {
+		val = v.defaultValue()
+	}
+	delete(mi.inputBusy, name)
+	val = v.finish(val)
+	mi.inputs[name] = val
+	return val
+}
+
+// argTree is a module call's argument as the calling instance evaluated it,
+// for the sources' per-instance configuration.
+func (mi *modInst) argTree(name string) *treeAttr {
+	a := mi.argExprs[name]
+	return &treeAttr{expr: a.Expr, val: mi.parent.eval(a.Expr, mi.parentIt), live: mi.parent.liveRefs(a.Expr, mi.parentIt)}
+}
+
+// varsValue is var as an expression of the instance sees it: every
+// declared variable, those in want evaluated (all when want is nil), the
+// others unknown.
+func (mi *modInst) varsValue(want map[string]bool) cty.Value {
+	vals := map[string]cty.Value{}
+	for name := range mi.m.variables {
+		if want == nil || want[name] {
+			vals[name] = mi.input(name)
+		} else {
+			vals[name] = cty.DynamicVal
+		}
+	}
+	for name, v := range mi.inputs { // the root's given values
+		if _, ok := vals[name]; !ok {
+			vals[name] = v
+		}
+	}
+	return cty.ObjectVal(vals)
+}
+
 // callValue is a module call as references see it: its outputs.
-func (mi *modInst) callValue(name string) cty.Value {
+func (mi *modInst) callValue(name string, want map[string]bool) cty.Value {
 	ci := mi.callInstances(name)
 	if ci == nil || ci.c.child == nil || !ci.known {
 		return cty.DynamicVal
@@ -323,23 +371,30 @@ func (mi *modInst) callValue(name string) cty.Value {
 	case link.CountKey:
 		vals := make([]cty.Value, 0, len(ci.keys))
 		for _, k := range ci.keys {
-			vals = append(vals, ci.insts[k].outputsValue())
+			vals = append(vals, ci.insts[k].outputsValue(want))
 		}
 		return cty.TupleVal(vals)
 	case link.EachKey:
 		vals := map[string]cty.Value{}
 		for _, k := range ci.keys {
-			vals[k.Str] = ci.insts[k].outputsValue()
+			vals[k.Str] = ci.insts[k].outputsValue(want)
 		}
 		return cty.ObjectVal(vals)
 	}
-	return ci.insts[link.Key{}].outputsValue()
+	return ci.insts[link.Key{}].outputsValue(want)
 }
 
-func (mi *modInst) outputsValue() cty.Value {
+// outputsValue is the instance's outputs, those in want evaluated (all
+// when want is nil), the others unknown: an output is evaluated only when
+// read, so that two module calls may read each other's outputs.
+func (mi *modInst) outputsValue(want map[string]bool) cty.Value {
 	vals := map[string]cty.Value{}
 	for name := range mi.m.outputs {
-		vals[name] = mi.output(name)
+		if want == nil || want[name] {
+			vals[name] = mi.output(name)
+		} else {
+			vals[name] = cty.DynamicVal
+		}
 	}
 	return cty.ObjectVal(vals)
 }
@@ -420,6 +475,44 @@ func (mi *modInst) eval(e hcl.Expression, it iter) cty.Value {
 	modules := map[string]cty.Value{}
 	data := map[string]map[string]cty.Value{}
 	resources := map[string]map[string]cty.Value{}
+	// The variables and module outputs the expression reads: only those
+	// are evaluated (nil: all, for a reference to the whole of them).
+	wantVars := map[string]bool{}
+	wantOuts := map[string]map[string]bool{}
+	allVars := false
+	for _, tr := range e.Variables() {
+		switch tr.RootName() {
+		case "var":
+			if n := attrName(tr, 1); n != "" {
+				wantVars[n] = true
+			} else {
+				allVars = true
+			}
+		case "module":
+			n := attrName(tr, 1)
+			if n == "" {
+				continue
+			}
+			out := attrName(tr, 2)
+			if out == "" && len(tr) > 3 {
+				if _, ok := tr[2].(hcl.TraverseIndex); ok {
+					out = attrName(tr, 3)
+				}
+			}
+			if w, seen := wantOuts[n]; out == "" || (seen && w == nil) {
+				wantOuts[n] = nil
+			} else {
+				if w == nil {
+					w = map[string]bool{}
+					wantOuts[n] = w
+				}
+				w[out] = true
+			}
+		}
+	}
+	if allVars {
+		wantVars = nil
+	}
 	for _, tr := range e.Variables() {
 		root := tr.RootName()
 		if v, ok := it.dynamics[root]; ok {
@@ -429,14 +522,16 @@ func (mi *modInst) eval(e hcl.Expression, it iter) cty.Value {
 		second := attrName(tr, 1)
 		switch root {
 		case "var":
-			ctx.Variables["var"] = cty.ObjectVal(mi.inputs)
+			if _, done := ctx.Variables["var"]; !done {
+				ctx.Variables["var"] = mi.varsValue(wantVars)
+			}
 		case "local":
 			if second != "" {
 				locals[second] = mi.local(second)
 			}
 		case "module":
-			if second != "" {
-				modules[second] = mi.callValue(second)
+			if _, done := modules[second]; second != "" && !done {
+				modules[second] = mi.callValue(second, wantOuts[second])
 			}
 		case "data":
 			third := attrName(tr, 2)

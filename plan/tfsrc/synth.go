@@ -177,10 +177,12 @@ func (p *perInstance) module(mi *modInst) {
 		outputs[name] = exprOf(&treeAttr{expr: o.expr, val: mi.output(name), live: mi.liveRefs(o.expr, iter{})})
 	}
 	p.outputs[mi.addr] = outputs
-	if mi.args != nil {
+	if mi.parent != nil {
 		args := map[string]*tfjson.Expression{}
-		for name, a := range mi.args {
-			args[name] = exprOf(a)
+		for name := range mi.argExprs {
+			if mi.m.variables[name] != nil {
+				args[name] = exprOf(mi.argTree(name))
+			}
 		}
 		p.args[mi.addr] = args
 	}
