@@ -557,7 +557,7 @@ func (ps *parser) readCall(m *module, f *srcFile, blk *hcl.Block, modKey string)
 		c.child = ps.module(ps.modDirs[key], key, childPath)
 		ps.depth--
 	default:
-		c.reason = fmt.Sprintf("module.%s comes from %q, which is not readable offline (terraform init unpacks it into .terraform/modules)", c.name, c.source)
+		c.reason = fmt.Sprintf("its source %q is not unpacked here (terraform init puts registry and git modules in .terraform/modules), so lbguard cannot read what it declares", c.source)
 	}
 }
 

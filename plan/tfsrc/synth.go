@@ -63,7 +63,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 			if r.forEach != nil {
 				what = "for_each"
 			}
-			reason := what + " is known only after apply: lbguard cannot tell which instances exist"
+			reason := what + " is unknown here (it reads a value known only after apply, or a variable given no value): lbguard cannot tell which instances exist"
 			fix := "check the plan instead (terraform show -json PLANFILE), where every instance is listed, or give the values " + what + " needs with --var"
 			if ri.tooMany {
 				reason = fmt.Sprintf("%s makes more instances than lbguard expands in source mode (%d in all)", what, maxInstances)
@@ -103,6 +103,7 @@ func (s *synth) moduleInst(mi *modInst) *tfjson.ConfigModule {
 	sort.Strings(names)
 	for _, name := range names {
 		ci := mi.callInstances(name)
+		s.unreadCall(mi, ci)
 		var child *tfjson.ConfigModule
 		for _, k := range ci.keys {
 			if inst := ci.insts[k]; inst != nil {
@@ -363,4 +364,52 @@ func uniqueStrings(list []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// unreadCall records a module call whose instances lbguard cannot read,
+// so that nothing inside it passes unsaid: a module that terraform init has
+// not unpacked (it may hold anything), or one whose count or for_each is
+// unknown or beyond the budget when it holds a resource lbguard models.
+func (s *synth) unreadCall(mi *modInst, ci *callInsts) {
+	c := ci.c
+	addr := joinAddr(mi.addr, "module."+c.name)
+	switch {
+	case c.child == nil:
+		s.skipped = append(s.skipped, plan.Skipped{Address: addr, Reason: c.reason,
+			Fix: "run terraform init (or terraform get) in the configuration's directory to let lbguard read " + addr, Unread: true})
+	case !modelsAny(c.child, map[*module]bool{}):
+	case !ci.known:
+		what := "count"
+		if c.forEach != nil {
+			what = "for_each"
+		}
+		s.skipped = append(s.skipped, plan.Skipped{Address: addr,
+			Reason: what + " is unknown here (it reads a value known only after apply, or a variable given no value): lbguard cannot tell which instances of the module exist",
+			Fix:    "check the plan instead (terraform show -json PLANFILE), where every instance is listed, or give the values " + what + " needs with --var",
+			Unread: true})
+	case ci.tooMany:
+		s.skipped = append(s.skipped, plan.Skipped{Address: addr,
+			Reason: fmt.Sprintf("the module's instances are more than lbguard expands in source mode (%d in all)", maxInstances),
+			Fix:    "check the plan instead (terraform show -json PLANFILE), which lists every instance", Unread: true})
+	}
+}
+
+// modelsAny says whether m or a module it calls declares a managed
+// resource of a type lbguard models, or calls a module it cannot read.
+func modelsAny(m *module, seen map[*module]bool) bool {
+	if seen[m] {
+		return false
+	}
+	seen[m] = true
+	for _, r := range m.resources {
+		if !r.data && link.Modelled(r.typ) {
+			return true
+		}
+	}
+	for _, c := range m.calls {
+		if c.child == nil || modelsAny(c.child, seen) {
+			return true
+		}
+	}
+	return false
 }
