@@ -147,3 +147,67 @@ func TestLBG211OnePerGroupSet(t *testing.T) {
 		t.Errorf("load balancers: %v", fs[0].LoadBalancers)
 	}
 }
+
+// TestLBG206AgreesWithOtherFixes: the ports that LBG102's and LBG103's fixes
+// ask for are not "open beyond the listeners"; other ports still are, and an
+// NLB (which LBG102 is not about) gets no such allowance.
+func TestLBG206AgreesWithOtherFixes(t *testing.T) {
+	open := func(ports ...int) *plan.SecurityGroup {
+		var rules []*plan.SGRule
+		for _, p := range ports {
+			rules = append(rules, sgRule(plan.Ingress, plan.ProtoTCP, p, p, "0.0.0.0/0"))
+		}
+		return group("aws_security_group.lb", rules...)
+	}
+	for _, c := range []struct {
+		name   string
+		build  func(b *graphBuilder)
+		beyond []string // the ports LBG206 must report; none: no finding
+	}{
+		{"ALB without HTTPS: 443 is LBG102's fix", func(b *graphBuilder) {
+			lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), open(80, 443, 22)))
+			b.listener(lb, "aws_lb_listener.http", 80, "HTTP", fixed())
+		}, []string{"tcp 22 "}},
+		{"redirect to HTTPS on 8443 with no listener there: LBG103's fix", func(b *graphBuilder) {
+			lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), open(80, 443, 8443)))
+			b.listener(lb, "aws_lb_listener.http", 80, "HTTP", redirect("HTTPS", "8443", plan.KeepHost))
+			b.listener(lb, "aws_lb_listener.https", 443, "HTTPS", fixed())
+		}, nil},
+		{"ALB with HTTPS: nothing asked, 8443 is beyond", func(b *graphBuilder) {
+			lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), open(80, 443, 8443)))
+			b.listener(lb, "aws_lb_listener.http", 80, "HTTP", redirect("HTTPS", "443", plan.KeepHost))
+			b.listener(lb, "aws_lb_listener.https", 443, "HTTPS", fixed())
+		}, []string{"tcp 8443 "}},
+		{"redirect to another host: not this load balancer's port", func(b *graphBuilder) {
+			lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), open(80, 443, 8443)))
+			b.listener(lb, "aws_lb_listener.http", 80, "HTTP", redirect("HTTPS", "8443", "example.com"))
+			b.listener(lb, "aws_lb_listener.https", 443, "HTTPS", fixed())
+		}, []string{"tcp 8443 "}},
+		{"NLB: no allowance", func(b *graphBuilder) {
+			lb := b.lb(withGroups(newLB("aws_lb.n", plan.Network, false), open(80, 443)))
+			b.listener(lb, "aws_lb_listener.tcp", 80, "TCP", forward())
+		}, []string{"tcp 443 "}},
+	} {
+		b := newGraph()
+		c.build(b)
+		fs, _ := runCheck(t, lbOpenBeyondListeners, b.g)
+		if len(c.beyond) == 0 {
+			if len(fs) != 0 {
+				t.Errorf("%s: unexpected %s", c.name, fs[0].Message)
+			}
+			continue
+		}
+		if len(fs) != 1 {
+			t.Errorf("%s: %d findings, want 1", c.name, len(fs))
+			continue
+		}
+		for _, want := range c.beyond {
+			if !strings.Contains(fs[0].Message, want) {
+				t.Errorf("%s: message lacks %q: %s", c.name, want, fs[0].Message)
+			}
+		}
+		if strings.Contains(fs[0].Message, "tcp 443 ") && c.beyond[0] != "tcp 443 " {
+			t.Errorf("%s: 443 reported: %s", c.name, fs[0].Message)
+		}
+	}
+}

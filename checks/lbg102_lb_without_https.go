@@ -68,13 +68,13 @@ func runLBWithoutHTTPS(p *Pass) error {
 		for _, l := range lb.Listeners {
 			related = append(related, l.Address)
 		}
-		p.Report(Finding{
+		p.reportAbsence(Finding{
 			Address:       lb.Address,
 			Message:       "internet-facing ALB " + lb.Address + " has no HTTPS listener: clients reach it over plain HTTP only, through " + joinAnd(listeners),
 			Related:       related,
 			Location:      lb.Location,
 			LoadBalancers: []string{lb.Address},
-		})
+		}, listenerTypes)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func runRedirectToMissingListener(p *Pass) error {
 		}
 		for _, m := range misses {
 			lb := l.LoadBalancer.Node
-			p.Report(Finding{
+			p.reportAbsence(Finding{
 				Address: l.Address,
 				Message: fmt.Sprintf("listener %s (%s) redirects to https://#{host}:%d in %s, but %s has no HTTPS listener on port %d: the redirect leads nowhere",
 					l.Address, l.Describe(), m.port, joinAnd(m.where), lb.Address, m.port),
@@ -94,7 +94,7 @@ func runRedirectToMissingListener(p *Pass) error {
 				Location:      l.AttrLocation("default_action"),
 				Facts:         []string{"redirect-port=" + strconv.Itoa(m.port)},
 				LoadBalancers: lbOf(l),
-			})
+			}, listenerTypes)
 		}
 	}
 	return nil

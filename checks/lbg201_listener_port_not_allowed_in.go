@@ -33,7 +33,7 @@ func runListenerPortNotAllowedIn(p *Pass) error {
 			case reason != "":
 				p.Unresolved(l.Address, reason, lb.Address)
 			case len(missing) > 0:
-				p.Report(Finding{
+				p.reportAbsence(Finding{
 					Address: l.Address,
 					Message: "listener " + l.Address + " (" + l.Describe() + ") of " + lb.Address + " is unreachable: no ingress rule of its security groups (" +
 						gs.names() + ") allows " + strings.Join(missing, " or ") + " " + l.Port.String() + " from any source",
@@ -41,7 +41,7 @@ func runListenerPortNotAllowedIn(p *Pass) error {
 					Location:      l.AttrLocation("port"),
 					Facts:         []string{"port=" + l.Port.String(), "protocol=" + l.Protocol.String()},
 					LoadBalancers: []string{lb.Address},
-				})
+				}, ruleTypes)
 			}
 		}
 	}

@@ -1,6 +1,10 @@
 package checks
 
-import "github.com/lbguard/lbguard/plan"
+import (
+	"maps"
+
+	"github.com/lbguard/lbguard/plan"
+)
 
 var lbOpenBeyondListeners = Check{
 	Meta: Meta{
@@ -17,10 +21,11 @@ var lbOpenBeyondListeners = Check{
 func runLBOpenBeyondListeners(p *Pass) error {
 	for _, og := range worldOpenGroups(p, func(lb *plan.LoadBalancer) bool { return !lb.Internal.Is(true) }) {
 		used, listenersKnown := listenerPorts(og.lbs)
+		expected := withPortsAsked(og.lbs, used)
 		var beyond, related []string
 		var offending []*plan.SGRule
 		for i, r := range og.open {
-			switch withinListeners(r, used) {
+			switch withinListeners(r, expected) {
 			case yes:
 				continue
 			case maybe:
@@ -42,7 +47,7 @@ func runLBOpenBeyondListeners(p *Pass) error {
 		for _, lb := range og.lbs {
 			lbs = append(lbs, lb.Address)
 		}
-		p.Report(Finding{
+		p.reportAbsence(Finding{
 			Address: og.group.Address,
 			Message: "security group " + og.group.Address + " of internet-facing " + joinAnd(lbs) + " (listening on " + describePorts(used) +
 				") is open to the internet beyond its listeners: " + joinSemi(beyond),
@@ -50,7 +55,7 @@ func runLBOpenBeyondListeners(p *Pass) error {
 			Location:      locateRules(p.Graph, og.group, offending),
 			Facts:         beyond,
 			LoadBalancers: og.lbAddrs(),
-		})
+		}, listenerTypes)
 	}
 	return nil
 }
@@ -82,4 +87,42 @@ func withinListeners(r *plan.SGRule, used map[string]map[int]bool) tri {
 		}
 	}
 	return yes
+}
+
+// withPortsAsked adds to the listener ports those that another rule's fix
+// asks for, so that fixes never pull against each other: 443 on an ALB
+// with no HTTPS listener (LBG102: add one on 443), and the port a redirect
+// to HTTPS on the same host goes to (LBG103: add an HTTPS listener there).
+// Opening them to the internet is the first step of that fix, not a door
+// left open.
+func withPortsAsked(lbs []*plan.LoadBalancer, used map[string]map[int]bool) map[string]map[int]bool {
+	out := map[string]map[int]bool{}
+	for proto, ports := range used {
+		out[proto] = maps.Clone(ports)
+	}
+	for _, lb := range lbs {
+		if !lb.IsALB() {
+			continue
+		}
+		hasHTTPS := false
+		for _, l := range lb.Listeners {
+			hasHTTPS = hasHTTPS || l.ProtocolIs("HTTPS")
+			acts, _ := actionsOf(l)
+			for _, a := range acts {
+				if a.Redirect == nil || !a.Redirect.Host.Is(plan.KeepHost) {
+					continue
+				}
+				if proto, ok := a.Redirect.TargetProtocol(l.Protocol); !ok || proto != "HTTPS" {
+					continue
+				}
+				if port, ok := redirectPort(a.Redirect, l); ok {
+					out[plan.ProtoTCP][port] = true
+				}
+			}
+		}
+		if !hasHTTPS && len(lb.Listeners) > 0 {
+			out[plan.ProtoTCP][443] = true
+		}
+	}
+	return out
 }

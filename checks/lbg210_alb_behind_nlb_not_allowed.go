@@ -90,7 +90,7 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 	if listener != nil {
 		related = append(related, listener.Address)
 	}
-	p.Report(Finding{
+	p.reportAbsence(Finding{
 		Address: alb.Address,
 		Message: "ALB " + alb.Address + " is a target of NLB " + nlb.Address + " (through " + tg.Address + ") but its security groups (" + gs.names() +
 			") do not let the NLB in on tcp " + strconv.Itoa(port.V) + ": no ingress rule allows it from " + from + "; client CIDRs are not enough, since health checks and PrivateLink traffic come from the NLB's own addresses",
@@ -98,7 +98,7 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 		Location:      alb.AttrLocation("security_groups"),
 		Facts:         []string{"nlb=" + nlb.Address, "port=" + strconv.Itoa(port.V)},
 		LoadBalancers: []string{nlb.Address, alb.Address},
-	})
+	}, ruleTypes)
 }
 
 func nlbGroupAddrs(nlb *plan.LoadBalancer) []string {

@@ -59,13 +59,13 @@ func runPMTUDICMPNotAllowed(p *Pass) error {
 	for _, key := range order {
 		f := byGroups[key]
 		addrs := f.gs.addrs()
-		p.Report(Finding{
+		p.reportAbsence(Finding{
 			Address:       addrs[0],
 			Message:       "the security groups of internet-facing " + joinAnd(f.lbs) + " (" + f.gs.names() + ") do not allow inbound ICMP type 3 code 4 from the internet: path MTU discovery fails for clients behind links with a smaller MTU",
 			Related:       append(addrs[1:], f.lbs...),
 			Location:      f.gs.groups[0].Location,
 			LoadBalancers: f.lbs,
-		})
+		}, ruleTypes)
 	}
 	return nil
 }

@@ -209,14 +209,14 @@ func egressToTargets(p *Pass, kind portKind) {
 			if kind == healthPort {
 				msg += "; the targets would never turn healthy"
 			}
-			p.Report(Finding{
+			p.reportAbsence(Finding{
 				Address:       f.tg.Address,
 				Message:       msg,
 				Related:       append(append(append(v.related, lb.Address), gs.addrs()...), f.via...),
 				Location:      f.tg.AttrLocation(map[portKind]string{trafficPort: "port", healthPort: "health_check.0.port"}[kind]),
 				Facts:         append(v.facts, "lb="+lb.Address),
 				LoadBalancers: []string{lb.Address},
-			})
+			}, ruleTypes)
 		}
 	}
 }
@@ -311,14 +311,14 @@ func ingressFromLB(p *Pass, kind portKind) {
 			if kind == healthPort {
 				msg += "; health checks fail and the target never turns healthy"
 			}
-			p.Report(Finding{
+			p.reportAbsence(Finding{
 				Address:       subject,
 				Message:       msg,
 				Location:      p.Graph.Locate(subject),
 				Related:       append(append(pr.related, lb.Address), pr.groups.addrs()...),
 				Facts:         append(what, "lb="+lb.Address),
 				LoadBalancers: []string{lb.Address},
-			})
+			}, ruleTypes)
 		}
 	}
 }

@@ -59,6 +59,11 @@ type Skipped struct {
 	// module that is not unpacked): each gets an LBG000 note, so that
 	// --strict fails. Classic load balancers are out of scope, not unread.
 	Unread bool
+	// Types are the resource types lbguard models that an unread module
+	// may hold, when its sources were read (its instances were not); nil
+	// means the address decides (a resource's type, or anything for a
+	// module whose sources are not here).
+	Types []string
 }
 
 // Mode says whether a resource is managed by the configuration or read by a

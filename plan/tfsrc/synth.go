@@ -373,11 +373,19 @@ func uniqueStrings(list []string) []string {
 func (s *synth) unreadCall(mi *modInst, ci *callInsts) {
 	c := ci.c
 	addr := joinAddr(mi.addr, "module."+c.name)
-	switch {
-	case c.child == nil:
+	if c.child == nil {
 		s.skipped = append(s.skipped, plan.Skipped{Address: addr, Reason: c.reason,
 			Fix: "run terraform init (or terraform get) in the configuration's directory to let lbguard read " + addr, Unread: true})
-	case !modelsAny(c.child, map[*module]bool{}):
+		return
+	}
+	types, anything := modelledTypes(c.child, map[*module]bool{}, map[string]bool{})
+	if len(types) == 0 && !anything {
+		return
+	}
+	if anything {
+		types = nil
+	}
+	switch {
 	case !ci.known:
 		what := "count"
 		if c.forEach != nil {
@@ -386,30 +394,36 @@ func (s *synth) unreadCall(mi *modInst, ci *callInsts) {
 		s.skipped = append(s.skipped, plan.Skipped{Address: addr,
 			Reason: what + " is unknown here (it reads a value known only after apply, or a variable given no value): lbguard cannot tell which instances of the module exist",
 			Fix:    "check the plan instead (terraform show -json PLANFILE), where every instance is listed, or give the values " + what + " needs with --var",
-			Unread: true})
+			Unread: true, Types: types})
 	case ci.tooMany:
 		s.skipped = append(s.skipped, plan.Skipped{Address: addr,
 			Reason: fmt.Sprintf("the module's instances are more than lbguard expands in source mode (%d in all)", maxInstances),
-			Fix:    "check the plan instead (terraform show -json PLANFILE), which lists every instance", Unread: true})
+			Fix:    "check the plan instead (terraform show -json PLANFILE), which lists every instance", Unread: true, Types: types})
 	}
 }
 
-// modelsAny says whether m or a module it calls declares a managed
-// resource of a type lbguard models, or calls a module it cannot read.
-func modelsAny(m *module, seen map[*module]bool) bool {
-	if seen[m] {
-		return false
-	}
-	seen[m] = true
-	for _, r := range m.resources {
-		if !r.data && link.Modelled(r.typ) {
-			return true
+// modelledTypes lists the types lbguard models of the managed resources m
+// and the modules it calls declare, sorted; anything is true when one of
+// those modules cannot be read.
+func modelledTypes(m *module, seen map[*module]bool, types map[string]bool) (list []string, anything bool) {
+	if !seen[m] {
+		seen[m] = true
+		for _, r := range m.resources {
+			if !r.data && link.Modelled(r.typ) {
+				types[r.typ] = true
+			}
+		}
+		for _, c := range m.calls {
+			if c.child == nil {
+				anything = true
+			} else if _, unreadable := modelledTypes(c.child, seen, types); unreadable {
+				anything = true
+			}
 		}
 	}
-	for _, c := range m.calls {
-		if c.child == nil || modelsAny(c.child, seen) {
-			return true
-		}
+	for t := range types {
+		list = append(list, t)
 	}
-	return false
+	sort.Strings(list)
+	return list, anything
 }
