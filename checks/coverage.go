@@ -4,9 +4,11 @@
 package checks
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/lbguard/lbguard/plan"
+	"go4.org/netipx"
 )
 
 // transports returns the IP protocols ("tcp", "udp") that carry a listener
@@ -107,6 +109,11 @@ func (gs groupSet) has(l plan.Link[plan.SecurityGroup]) tri {
 
 // allows reports whether some rule lets proto traffic on port reach the
 // endpoint; when it cannot tell, why says which rule leaves it open.
+//
+// Rules add up: CIDRs of several rules (one per subnet, as the
+// aws_vpc_security_group_*_rule resources are written) together cover an
+// endpoint whose every net lies in their union. When they cover only some of
+// its nets, the answer is no and why names the nets refused.
 func allows(rules []*plan.SGRule, proto string, port int, ep endpoint) (answer tri, why string) {
 	answer = no
 	for _, r := range rules {
@@ -118,7 +125,69 @@ func allows(rules []*plan.SGRule, proto string, port int, ep endpoint) (answer t
 			answer, why = maybe, ruleName(r)+" allows "+describeRule(r)+" "+describePeers(r)+": lbguard cannot tell whether that covers "+ep.desc
 		}
 	}
+	union := cidrUnion(rules, proto, port)
+	switch {
+	case union == nil:
+		return answer, why
+	case union.ContainsPrefix(allIPv4):
+		return yes, "" // as 0.0.0.0/0 does, whoever the endpoint is
+	case ep.clients:
+		return answer, why
+	}
+	for _, w := range ep.within {
+		if union.ContainsPrefix(w) {
+			return yes, ""
+		}
+	}
+	if !ep.netsKnown || len(ep.nets) == 0 {
+		return answer, why
+	}
+	var refused, allowed []string
+	for _, n := range ep.nets {
+		if union.ContainsPrefix(n) {
+			allowed = append(allowed, n.String())
+		} else {
+			refused = append(refused, n.String())
+		}
+	}
+	switch {
+	case len(refused) == 0:
+		return yes, ""
+	case answer == no && len(allowed) > 0:
+		why = "together its rules cover " + joinAnd(allowed) + " but refuse " + joinAnd(refused)
+	}
 	return answer, why
+}
+
+var allIPv4 = netip.MustParsePrefix("0.0.0.0/0")
+
+// cidrUnion is the union of the known CIDRs of the rules that certainly
+// cover the port; nil when there are none.
+func cidrUnion(rules []*plan.SGRule, proto string, port int) *netipx.IPSet {
+	var b netipx.IPSetBuilder
+	added := false
+	for _, r := range rules {
+		if coversPort(r, proto, port) != yes {
+			continue
+		}
+		for _, c := range r.CIDRs {
+			if !c.Known {
+				continue
+			}
+			if p, err := netip.ParsePrefix(strings.TrimSpace(c.V)); err == nil {
+				b.AddPrefix(p.Masked())
+				added = true
+			}
+		}
+	}
+	if !added {
+		return nil
+	}
+	set, err := b.IPSet()
+	if err != nil {
+		return nil
+	}
+	return set
 }
 
 // portOpen reports whether some rule lets proto traffic on port through at

@@ -147,3 +147,34 @@ func TestWithinListeners(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowsAddsRulesUp: CIDRs of several rules together cover an
+// endpoint; a partial union is still a refusal that names what is refused.
+func TestAllowsAddsRulesUp(t *testing.T) {
+	lb := endpoint{nets: prefixes("10.0.1.0/24", "10.0.2.0/24"), netsKnown: true, desc: "aws_lb.a"}
+	rule := func(cidr string) *plan.SGRule { return sgRule(plan.Ingress, plan.ProtoTCP, 8080, 8080, cidr) }
+	for _, c := range []struct {
+		name  string
+		rules []*plan.SGRule
+		ep    endpoint
+		want  tri
+		why   string
+	}{
+		{"two rules, one subnet each", []*plan.SGRule{rule("10.0.1.0/24"), rule("10.0.2.0/24")}, lb, yes, ""},
+		{"two halves of a /23", []*plan.SGRule{rule("10.0.0.0/24"), rule("10.0.1.0/24"), rule("10.0.2.0/25"), rule("10.0.2.128/25")}, lb, yes, ""},
+		{"one subnet only", []*plan.SGRule{rule("10.0.1.0/24")}, lb, no, "together its rules cover 10.0.1.0/24 but refuse 10.0.2.0/24"},
+		{"the other port does not add up", []*plan.SGRule{rule("10.0.1.0/24"), sgRule(plan.Ingress, plan.ProtoTCP, 9090, 9090, "10.0.2.0/24")}, lb, no, "together its rules cover 10.0.1.0/24 but refuse 10.0.2.0/24"},
+		{"nothing covered: no partial story", []*plan.SGRule{rule("192.168.0.0/16")}, lb, no, ""},
+		{"union covers the VPC", []*plan.SGRule{rule("10.0.0.0/17"), rule("10.0.128.0/17")},
+			endpoint{within: prefixes("10.0.0.0/16"), desc: "the targets"}, yes, ""},
+		{"halves of the internet cover the clients", []*plan.SGRule{rule("0.0.0.0/1"), rule("128.0.0.0/1")},
+			endpoint{clients: true, desc: "the clients"}, yes, ""},
+		{"a private range does not cover unknown clients", []*plan.SGRule{rule("10.0.0.0/9"), rule("10.128.0.0/9")},
+			endpoint{clients: true, desc: "the clients"}, maybe, ""},
+	} {
+		got, why := allows(c.rules, plan.ProtoTCP, 8080, c.ep)
+		if got != c.want || (c.why != "" && why != c.why) || (c.want == no && c.why == "" && why != "") {
+			t.Errorf("%s: allows = %v, %q; want %v, %q", c.name, got, why, c.want, c.why)
+		}
+	}
+}

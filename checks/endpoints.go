@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lbguard/lbguard/plan"
+	"go4.org/netipx"
 )
 
 // groupSet is the security groups of something, with their rules.
@@ -129,22 +130,63 @@ func containsPrefix(outer, inner netip.Prefix) bool {
 }
 
 // openToWorld reports whether a rule admits 0.0.0.0/0 or ::/0, and which.
-func openToWorld(r *plan.SGRule) (tri, string) {
+// CIDRs add up: a rule whose CIDRs, together with those of the siblings
+// that open the same protocol and ports in the same direction, cover the
+// whole IPv4 or IPv6 internet is open to it (0.0.0.0/1 and 128.0.0.0/1 are
+// 0.0.0.0/0 by another name).
+func openToWorld(r *plan.SGRule, siblings []*plan.SGRule) (tri, string) {
 	best := no
 	if r.CIDRsReason != "" {
 		best = maybe
 	}
+	var has4, has6 bool
 	for _, c := range r.CIDRs {
 		if !c.Known {
 			best = maybe
 			continue
 		}
 		p, err := netip.ParsePrefix(strings.TrimSpace(c.V))
-		if err == nil && p.Bits() == 0 {
+		if err != nil {
+			continue
+		}
+		if p.Bits() == 0 {
 			return yes, p.Masked().String()
 		}
+		has4, has6 = has4 || p.Addr().Is4(), has6 || p.Addr().Is6()
+	}
+	if !has4 && !has6 {
+		return best, ""
+	}
+	var b netipx.IPSetBuilder
+	for _, s := range append([]*plan.SGRule{r}, siblings...) {
+		if s != r && !samePorts(s, r) {
+			continue
+		}
+		for _, c := range s.CIDRs {
+			if p, err := netip.ParsePrefix(strings.TrimSpace(c.V)); c.Known && err == nil {
+				b.AddPrefix(p.Masked())
+			}
+		}
+	}
+	set, err := b.IPSet()
+	if err != nil {
+		return best, ""
+	}
+	if all := netip.MustParsePrefix("0.0.0.0/0"); has4 && set.ContainsPrefix(all) {
+		return yes, "0.0.0.0/0 (split across CIDRs that together cover it)"
+	}
+	if all := netip.MustParsePrefix("::/0"); has6 && set.ContainsPrefix(all) {
+		return yes, "::/0 (split across CIDRs that together cover it)"
 	}
 	return best, ""
+}
+
+// samePorts reports whether two rules certainly open the same protocol and
+// ports in the same direction.
+func samePorts(a, b *plan.SGRule) bool {
+	return a.Direction == b.Direction && a.Protocol.Known && b.Protocol.Known && a.Protocol.V == b.Protocol.V &&
+		a.FromPort.Known && b.FromPort.Known && a.FromPort.V == b.FromPort.V &&
+		a.ToPort.Known && b.ToPort.Known && a.ToPort.V == b.ToPort.V
 }
 
 // lbGroups returns the groups of a load balancer that lbguard reasons about:

@@ -91,7 +91,7 @@ func worldOpenIngress(sg *plan.SecurityGroup) (open []*plan.SGRule, sources []st
 		if r.Direction != plan.Ingress {
 			continue
 		}
-		switch v, cidr := openToWorld(r); v {
+		switch v, cidr := openToWorld(r, sg.Rules); v {
 		case yes:
 			open = append(open, r)
 			sources = append(sources, cidr)

@@ -211,3 +211,35 @@ func TestLBG206AgreesWithOtherFixes(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenToWorldAddsUp: 0.0.0.0/0 split into halves, in one rule or across
+// rules of the same ports, is the internet; halves on different ports, or
+// one half alone, are not.
+func TestOpenToWorldAddsUp(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		rules []*plan.SGRule
+		want  string
+	}{
+		{"two rules, same port", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/1"), sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "128.0.0.0/1")}, "F:aws_security_group.lb"},
+		{"one rule, both halves", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/1", "128.0.0.0/1")}, "F:aws_security_group.lb"},
+		{"IPv6 in quarters", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "::/2", "4000::/2"), sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "8000::/1")}, "F:aws_security_group.lb"},
+		{"one half only", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/1")}, ""},
+		{"halves on different ports", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/1"), sgRule(plan.Ingress, plan.ProtoTCP, 3389, 3389, "128.0.0.0/1")}, ""},
+		{"halves in and out", []*plan.SGRule{
+			sgRule(plan.Ingress, plan.ProtoTCP, 22, 22, "0.0.0.0/1"), sgRule(plan.Egress, plan.ProtoTCP, 22, 22, "128.0.0.0/1")}, ""},
+	} {
+		b := newGraph()
+		lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), group("aws_security_group.lb", c.rules...)))
+		b.listener(lb, "aws_lb_listener.l", 443, "HTTPS", fixed())
+		fs, ns := runCheck(t, lbOpenBeyondListeners, b.g)
+		if got := outcome(fs, ns); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func runLBEgressUnrestricted(p *Pass) error {
 			if r.Direction != plan.Egress || !allPorts(r) {
 				continue
 			}
-			switch v, cidr := openToWorld(r); v {
+			switch v, cidr := openToWorld(r, u.group.Rules); v {
 			case yes:
 				what = append(what, describeRule(r)+" to "+cidr+" ("+ruleName(r)+")")
 				rules = append(rules, r)

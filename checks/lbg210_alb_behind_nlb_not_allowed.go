@@ -86,6 +86,9 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 	if nsg, ok := lbGroups(nlb); ok {
 		from = "the NLB's security groups (" + nsg.names() + ") or its own addresses (a CIDR covering its subnets)"
 	}
+	if why != "" {
+		from += " (" + why + ")"
+	}
 	related := append(append([]string{nlb.Address, tg.Address}, gs.addrs()...), nlbGroupAddrs(nlb)...)
 	if listener != nil {
 		related = append(related, listener.Address)

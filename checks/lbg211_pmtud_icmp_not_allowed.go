@@ -33,8 +33,9 @@ func runPMTUDICMPNotAllowed(p *Pass) error {
 			continue
 		}
 		answer := no
-		for _, r := range gs.rules(plan.Ingress) {
-			v, _ := openToWorld(r)
+		ingress := gs.rules(plan.Ingress)
+		for _, r := range ingress {
+			v, _ := openToWorld(r, ingress)
 			answer = max(answer, both(coversICMP(r, plan.ProtoICMP, 3, 4), v))
 		}
 		switch {

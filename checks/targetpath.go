@@ -169,7 +169,11 @@ func (v *egressVerdict) egressOnPort(gs groupSet, egress []*plan.SGRule, tg *pla
 		switch a {
 		case no:
 			tgs := groupsOf(t.SecurityGroups)
-			to = append(to, targetName(t)+" (in "+tgs.names()+")")
+			partial := ""
+			if why != "" {
+				partial = "; " + why
+			}
+			to = append(to, targetName(t)+" (in "+tgs.names()+partial+")")
 			v.related = append(append(v.related, t.Subject), tgs.addrs()...)
 		case maybe:
 			if why == "" {
@@ -263,6 +267,9 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 					}
 					notes = append(notes, ingressNote{subject, why})
 				case no:
+					if why != "" {
+						source += " (" + why + ")"
+					}
 					problems = append(problems, ingressProblem{subject: subject, what: []string{what},
 						related: []string{tg.Address, t.Address}, groups: gs, source: source})
 				}
