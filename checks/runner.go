@@ -34,11 +34,7 @@ func Run(g *plan.Graph, list []Check, settings Settings) (*Result, error) {
 		}
 	}
 	for _, lb := range g.LoadBalancers {
-		desc := lb.Type.String() + ", " + lb.Scheme()
-		if lb.Mode == plan.Data {
-			desc += ", read by a data source"
-		}
-		res.LoadBalancers[lb.Address] = g.Secrets.Redact(desc)
+		res.LoadBalancers[lb.Address] = g.Secrets.Redact(lb.Kind())
 	}
 	for _, c := range list {
 		p := &Pass{Graph: g, Settings: settings, meta: c.Meta}

@@ -1,6 +1,10 @@
 package checks
 
-import "github.com/lbguard/lbguard/plan"
+import (
+	"strings"
+
+	"github.com/lbguard/lbguard/plan"
+)
 
 // tlsPolicy is what lbguard knows of an ELB security policy: the TLS
 // versions it lets clients negotiate.
@@ -93,6 +97,10 @@ func listenerPolicy(l *plan.Listener) (pol tlsPolicy, applies bool, reason strin
 		return tlsPolicy{}, false, "ssl_policy is known only after apply"
 	}
 	pol, known := tlsPolicies[l.SSLPolicy.V]
+	if !known && !strings.HasPrefix(l.SSLPolicy.V, "ELBSecurityPolicy-") {
+		// ALBs and NLBs take only the predefined policies, all named so.
+		return tlsPolicy{}, false, "ssl_policy " + l.SSLPolicy.String() + " is not an ELB security policy at all (every policy an ALB or NLB takes is named ELBSecurityPolicy-…): apply will fail"
+	}
 	if !known {
 		return tlsPolicy{}, false, "ssl_policy " + l.SSLPolicy.String() + " is not a policy lbguard knows: check the TLS versions it allows in the ELB guide"
 	}

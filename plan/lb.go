@@ -31,7 +31,26 @@ type LoadBalancer struct {
 // IsALB reports whether the load balancer is known to be an application one.
 func (lb *LoadBalancer) IsALB() bool { return lb.Type.Is(Application) }
 
-// Scheme renders the scheme for messages.
+// Kind describes the load balancer for a heading: "application,
+// internet-facing", "network, scheme known after apply", "type and scheme
+// known after apply", with ", read by a data source" for a data source.
+func (lb *LoadBalancer) Kind() string {
+	var desc string
+	switch {
+	case lb.Type.Known:
+		desc = lb.Type.V + ", " + lb.Scheme()
+	case !lb.Internal.Known:
+		desc = "type and scheme known after apply"
+	default:
+		desc = "type known after apply, " + lb.Scheme()
+	}
+	if lb.Mode == Data {
+		desc += ", read by a data source"
+	}
+	return desc
+}
+
+// Scheme is "internal", "internet-facing" or "scheme known after apply".
 func (lb *LoadBalancer) Scheme() string {
 	switch {
 	case !lb.Internal.Known:

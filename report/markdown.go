@@ -294,7 +294,7 @@ func (d *diagram) draw(lb *plan.LoadBalancer, findings []checks.Finding, prefix 
 		clients = "the VPC"
 	}
 	src := d.node(prefix+"clients", clients, "circle")
-	lbID := d.node(lb.Address, lb.Address+"\n"+lb.Type.String()+", "+lb.Scheme(), "hex")
+	lbID := d.node(lb.Address, lb.Address+"\n"+lb.Kind(), "hex")
 	entry := src
 	if gs := lb.SecurityGroups.Nodes(); len(gs) > 0 {
 		var names []string

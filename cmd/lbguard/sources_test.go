@@ -325,3 +325,15 @@ func TestUnreadAbsenceNearMiss(t *testing.T) {
 		t.Errorf("with_rules=false: LBG201 on aws_lb_listener.b_https expected: %v", closed.Findings)
 	}
 }
+
+// TestDataSourceHeading: a data-source load balancer that reads nothing is
+// headed in words, not with a "(known after apply)" placeholder.
+func TestDataSourceHeading(t *testing.T) {
+	r := lbguard(t, nil, nil, "check", "--fail-on", "never", "../../fixtures/data-source-lb-unknown")
+	if want := "data.aws_lb.shared (type and scheme known after apply, read by a data source)\n"; !strings.Contains(r.stdout, want) {
+		t.Errorf("heading %q not in:\n%s", want, r.stdout)
+	}
+	if strings.Contains(r.stdout, "((") {
+		t.Errorf("placeholder in a heading:\n%s", r.stdout)
+	}
+}
