@@ -196,6 +196,12 @@ func egressToTargets(p *Pass, kind portKind) {
 		if !ok {
 			continue
 		}
+		if egressOpenToAll(gs) {
+			// Every port of every protocol to all of IPv4: whatever the
+			// target groups, ports and protocols turn out to be, the way
+			// out is open (a note would ask about what cannot matter).
+			continue
+		}
 		fwd, unknown := forwardedGroups(lb)
 		noteForwards(p, lb, unknown)
 		for _, f := range fwd {
@@ -240,9 +246,33 @@ type ingressNote struct{ subject, reason string }
 // ingressFromGroup decides whether the targets of tg admit the load
 // balancer on the traffic or health-check port. It only reads the graph.
 func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind, settings Settings) (problems []ingressProblem, notes []ingressNote) {
-	protos, ok := checkedProtos(tg, kind)
-	if !ok {
-		return nil, []ingressNote{{tg.Address, "the protocol of " + tg.Address + " is known only after apply"}}
+	// Where the protocol or a port is unknown, the verdict is still yes
+	// when every value it may take gives yes: the rules admit the load
+	// balancer on TCP and UDP, or on every port.
+	protos, protoKnown := checkedProtos(tg, kind)
+	if !protoKnown {
+		protos = []string{plan.ProtoTCP, plan.ProtoUDP}
+	}
+	unknownProto := "the protocol of " + tg.Address + " is known only after apply"
+	for _, t := range unknownPortTargets(tg, kind) {
+		if t.Reason != "" {
+			notes = append(notes, ingressNote{targetName(t), t.Reason})
+			continue
+		}
+		ingress := groupsOf(t.SecurityGroups).rules(plan.Ingress)
+		var everyPort []*plan.SGRule
+		for _, r := range ingress {
+			all := func(from, to int) bool { return from <= 1 && to >= 65535 }
+			if coversRange(r, plan.ProtoTCP, all) == yes || coversRange(r, plan.ProtoUDP, all) == yes {
+				everyPort = append(everyPort, r)
+			}
+		}
+		for _, proto := range protos {
+			if v, _, _ := admitsLB(everyPort, proto, 1, lb, tg, kind, settings); v != yes {
+				notes = append(notes, ingressNote{targetName(t), "the " + kind.noun() + " of " + targetName(t) + " is known only after apply, and no rule admits " + lb.Address + " on every port"})
+				break
+			}
+		}
 	}
 	ports, _ := targetPorts(tg, kind)
 	for _, port := range sortedPorts(ports) {
@@ -259,6 +289,10 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 				v, why, source := admitsLB(ingress, proto, port, lb, tg, kind, settings)
 				if v == no && gs.problem != "" {
 					v, why = maybe, gs.problem
+				}
+				if v != yes && !protoKnown {
+					notes = append(notes, ingressNote{subject, unknownProto})
+					break
 				}
 				switch v {
 				case maybe:
@@ -379,4 +413,35 @@ func admitsLB(ingress []*plan.SGRule, proto string, port int, lb *plan.LoadBalan
 		why = "whether " + tg.Address + " preserves client IPs is known only after apply"
 	}
 	return maybe, why, ""
+}
+
+// unknownPortTargets lists the targets of tg whose port of this kind is
+// known only after apply.
+func unknownPortTargets(tg *plan.TargetGroup, kind portKind) []*plan.Target {
+	var out []*plan.Target
+	for _, t := range tg.Targets {
+		switch kind {
+		case trafficPort:
+			if !t.TrafficPort().Known {
+				out = append(out, t)
+			}
+		case healthPort:
+			if _, _, known := healthCheckPort(t); !known {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// egressOpenToAll reports whether a rule of the groups lets all traffic
+// out to all of IPv4, so that no target can be out of reach.
+func egressOpenToAll(gs groupSet) bool {
+	egress := gs.rules(plan.Egress)
+	for _, r := range egress {
+		if v, cidr := openToWorld(r, egress); v == yes && r.Protocol.Is(plan.ProtoAll) && strings.HasPrefix(cidr, "0.0.0.0/0") {
+			return true
+		}
+	}
+	return false
 }

@@ -101,3 +101,59 @@ func TestLBG202To205UnknownForward(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetPathDecidesWhenEveryValueAgrees: where an unknown cannot change
+// the verdict, the rules decide; where it can, they note it.
+func TestTargetPathDecidesWhenEveryValueAgrees(t *testing.T) {
+	t.Run("egress of all traffic to 0.0.0.0/0 covers an unknown forward", func(t *testing.T) {
+		for _, c := range []struct {
+			egress *plan.SGRule
+			want   string
+		}{
+			{sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0"), ""},
+			{sgRule(plan.Egress, plan.ProtoTCP, 8080, 8080, "0.0.0.0/0"), "N:aws_lb.a"}, // the near miss
+		} {
+			b := newGraph()
+			lb := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), group("aws_security_group.lb", c.egress)))
+			b.listener(lb, "aws_lb_listener.http", 80, "HTTP", plan.Action{Type: plan.Known(plan.ActionForward),
+				TargetGroups: plan.LinkSet[plan.TargetGroup]{Declared: true, Reason: "target_group_arn is known only after apply"}})
+			for _, chk := range []Check{targetPortNotAllowedOut, healthCheckPortNotAllowedOut} {
+				if got := outcome(runCheck(t, chk, b.g)); got != c.want {
+					t.Errorf("%s with %s: got %q, want %q", chk.ID, describeRule(c.egress), got, c.want)
+				}
+			}
+		}
+	})
+	t.Run("ingress on every port from the LB's group covers an unknown port", func(t *testing.T) {
+		for _, c := range []struct {
+			from, to int
+			want     string
+		}{{0, 65535, ""}, {1, 65535, ""}, {8080, 8080, "N:aws_instance.app"}} {
+			l := group("aws_security_group.lb", sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0"))
+			a := group("aws_security_group.app")
+			a.Rules = append(a.Rules, fromGroup(plan.Ingress, c.from, c.to, l))
+			a.Rules[0].Group = a
+			g, tg := pathGraph(l, a, "traffic-port")
+			tg.Port = plan.Unknown[int]()
+			if got := outcome(runCheck(t, targetPortNotAllowedIn, g)); got != c.want {
+				t.Errorf("ingress tcp %d-%d: got %q, want %q", c.from, c.to, got, c.want)
+			}
+		}
+	})
+	t.Run("ingress of all traffic covers an unknown protocol", func(t *testing.T) {
+		for _, c := range []struct {
+			rule *plan.SGRule
+			want string
+		}{
+			{sgRule(plan.Ingress, plan.ProtoAll, 0, 0, "10.0.1.0/24"), ""},
+			{sgRule(plan.Ingress, plan.ProtoTCP, 8080, 8080, "10.0.1.0/24"), "N:aws_instance.app"}, // UDP would be refused
+		} {
+			l := group("aws_security_group.lb", sgRule(plan.Egress, plan.ProtoAll, 0, 0, "0.0.0.0/0"))
+			g, tg := pathGraph(l, group("aws_security_group.app", c.rule), "traffic-port")
+			tg.Protocol = plan.Unknown[string]()
+			if got := outcome(runCheck(t, targetPortNotAllowedIn, g)); got != c.want {
+				t.Errorf("%s: got %q, want %q", describeRule(c.rule), got, c.want)
+			}
+		}
+	})
+}
