@@ -337,3 +337,33 @@ func TestDataSourceHeading(t *testing.T) {
 		t.Errorf("placeholder in a heading:\n%s", r.stdout)
 	}
 }
+
+// TestForEachUnknownSetKeys is the near miss of fixtures/for-each-known-keys:
+// a set's elements are its keys, so a set holding a value known only after
+// apply cannot be expanded, and the resource is not analysed (never dropped).
+func TestForEachUnknownSetKeys(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_lb" "web" {
+  for_each = toset([aws_vpc.main.id])
+  name     = "web"
+  subnets  = ["subnet-1", "subnet-2"]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", dir)
+	var rep struct {
+		NotAnalysed []struct{ Address, Reason string } `json:"not_analysed"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("%v: %s", err, r.stderr)
+	}
+	if len(rep.NotAnalysed) != 1 || rep.NotAnalysed[0].Address != "aws_lb.web" || !strings.Contains(rep.NotAnalysed[0].Reason, "for_each") {
+		t.Errorf("not analysed: %+v, want aws_lb.web for its for_each", rep.NotAnalysed)
+	}
+}

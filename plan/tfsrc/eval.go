@@ -151,7 +151,7 @@ func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind link.
 	case forEachExpr != nil:
 		v := mi.eval(forEachExpr, iter{})
 		v, _ = v.UnmarkDeep()
-		if !v.IsWhollyKnown() || v.IsNull() {
+		if !keysKnown(v) {
 			return link.EachKey, false, nil, nil
 		}
 		each = map[link.Key]cty.Value{}
@@ -182,6 +182,20 @@ func (mi *modInst) expandKeys(countExpr, forEachExpr hcl.Expression) (kind link.
 		return link.EachKey, true, keys, each
 	}
 	return link.NoKey, true, []link.Key{{}}, nil
+}
+
+// keysKnown reports whether a for_each collection's keys are known, which
+// is all Terraform needs to expand it: a known map or object whose values
+// are partly unknown (IDs known after apply, the common case) has known
+// keys; a set's elements are its keys, so all of them must be known.
+func keysKnown(v cty.Value) bool {
+	if !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	if v.Type().IsSetType() {
+		return v.IsWhollyKnown()
+	}
+	return true
 }
 
 func (mi *modInst) resource(local string) *resInsts {
@@ -716,7 +730,7 @@ func (mi *modInst) expandDynamic(t *tree, blk *hclsyntax.Block, resType string, 
 	}
 	v := mi.eval(forEach, it)
 	unmarked, marks := v.UnmarkDeep()
-	if !unmarked.IsWhollyKnown() || unmarked.IsNull() || !unmarked.CanIterateElements() {
+	if !keysKnown(unmarked) || !unmarked.CanIterateElements() {
 		tb := t.blocks[typ]
 		if tb == nil {
 			tb = &treeBlocks{rng: blk.DefRange()}
