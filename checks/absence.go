@@ -71,3 +71,14 @@ func resourceType(addr string) (typ string, isModule bool) {
 	}
 	return parts[i], false
 }
+
+// reportUnlessMaybe reports a finding through reportAbsence, unless maybe
+// says the load balancer may not be involved at all (a listener rule whose
+// listener could not be told): then it is a note that says both.
+func (p *Pass) reportUnlessMaybe(f Finding, maybe string, types []string) {
+	if maybe != "" {
+		p.Unresolved(f.Address, maybe+"; if it belongs to "+joinAnd(f.LoadBalancers)+": "+f.Message, f.LoadBalancers...)
+		return
+	}
+	p.reportAbsence(f, types)
+}

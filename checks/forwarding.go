@@ -4,6 +4,7 @@
 package checks
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -15,15 +16,38 @@ import (
 type forwarded struct {
 	tg  *plan.TargetGroup
 	via []string
+	// maybe says why the load balancer may not forward there at all: only
+	// rules whose listener could not be told (and may be another load
+	// balancer's) forward there. A blocked path is then a note.
+	maybe string
+}
+
+// ruleHomes maps each listener rule whose listener could not be told to
+// the load balancers its candidate listeners belong to (nil among them for
+// a candidate whose own load balancer is not known).
+type ruleHomes map[*plan.ListenerRule][]*plan.LoadBalancer
+
+func homesOf(g *plan.Graph) ruleHomes {
+	homes := ruleHomes{}
+	for _, l := range g.Listeners {
+		for _, r := range l.UnlinkedRules {
+			lb := l.LoadBalancer.Node
+			if !slices.Contains(homes[r], lb) {
+				homes[r] = append(homes[r], lb)
+			}
+		}
+	}
+	return homes
 }
 
 // forwardedGroups lists the target groups each listener of the load
-// balancer forwards to, by address.
-func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string) {
+// balancer forwards to, by address. A rule whose listener could not be
+// told counts when every listener it may belong to is this load balancer's
+// (where it forwards, this load balancer forwards); when it may belong to
+// another's, its target groups are listed with maybe set.
+func forwardedGroups(lb *plan.LoadBalancer, homes ruleHomes) (list []*forwarded, unknown []string) {
 	byTG := map[*plan.TargetGroup]*forwarded{}
-	for _, l := range lb.Listeners {
-		acts, u := actionsOf(l)
-		unknown = append(unknown, u...)
+	add := func(acts []ruleAction, via, maybe string) {
 		for _, a := range acts {
 			if !a.Type.Is(plan.ActionForward) {
 				continue
@@ -34,16 +58,50 @@ func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string
 			for _, tg := range a.TargetGroups.Nodes() {
 				f := byTG[tg]
 				if f == nil {
-					f = &forwarded{tg: tg}
+					f = &forwarded{tg: tg, maybe: maybe}
 					byTG[tg] = f
 					list = append(list, f)
 				}
-				via := l.Address
-				if a.Rule != nil {
-					via = a.Rule.Address
+				if maybe == "" {
+					f.maybe = "" // forwarded for certain by another
 				}
-				f.via = append(f.via, via)
+				v := via
+				if a.Rule != nil {
+					v = a.Rule.Address
+				}
+				f.via = append(f.via, v)
 			}
+		}
+	}
+	seen := map[*plan.ListenerRule]bool{}
+	for _, l := range lb.Listeners {
+		acts, u := actionsOf(l)
+		unknown = append(unknown, u...)
+		add(acts, l.Address, "")
+		for _, r := range l.UnlinkedRules {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			var racts []ruleAction
+			for _, a := range r.Actions.List {
+				racts = append(racts, ruleAction{Action: a, Rule: r})
+			}
+			forwards := r.Actions.Reason != ""
+			for _, a := range racts {
+				forwards = forwards || !a.Type.Known || a.Type.Is(plan.ActionForward)
+			}
+			if !forwards {
+				continue
+			}
+			maybe := ""
+			if h := homes[r]; len(h) != 1 || h[0] != lb {
+				maybe = "listener rule " + r.Address + " forwards there and may belong to a listener of this load balancer or of another (its listener cannot be told: " + r.Listener.Reason + ")"
+			}
+			if r.Actions.Reason != "" {
+				unknown = append(unknown, r.Actions.Reason)
+			}
+			add(racts, r.Address, maybe)
 		}
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].tg.Address < list[j].tg.Address })

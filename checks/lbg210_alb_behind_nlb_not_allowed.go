@@ -19,11 +19,12 @@ var albBehindNLBNotAllowed = Check{
 }
 
 func runALBBehindNLBNotAllowed(p *Pass) error {
+	homes := homesOf(p.Graph)
 	for _, nlb := range p.Graph.LoadBalancers {
 		if !nlb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, unknown := forwardedGroups(nlb)
+		fwd, unknown := forwardedGroups(nlb, homes)
 		noteForwards(p, nlb, unknown)
 		for _, f := range fwd {
 			tg := f.tg
@@ -38,14 +39,14 @@ func runALBBehindNLBNotAllowed(p *Pass) error {
 					}
 					continue
 				}
-				checkALBBehindNLB(p, nlb, alb, tg)
+				checkALBBehindNLB(p, nlb, alb, tg, f.maybe)
 			}
 		}
 	}
 	return nil
 }
 
-func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGroup) {
+func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGroup, unsure string) {
 	gs, ok := lbGroups(alb)
 	if !ok {
 		return // an ALB without groups is LBG209's
@@ -93,7 +94,7 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 	if listener != nil {
 		related = append(related, listener.Address)
 	}
-	p.reportAbsence(Finding{
+	p.reportUnlessMaybe(Finding{
 		Address: alb.Address,
 		Message: "ALB " + alb.Address + " is a target of NLB " + nlb.Address + " (through " + tg.Address + ") but its security groups (" + gs.names() +
 			") do not let the NLB in on tcp " + strconv.Itoa(port.V) + ": no ingress rule allows it from " + from + "; client CIDRs are not enough, since health checks and PrivateLink traffic come from the NLB's own addresses",
@@ -101,7 +102,7 @@ func checkALBBehindNLB(p *Pass, nlb, alb *plan.LoadBalancer, tg *plan.TargetGrou
 		Location:      alb.AttrLocation("security_groups"),
 		Facts:         []string{"nlb=" + nlb.Address, "port=" + strconv.Itoa(port.V)},
 		LoadBalancers: []string{nlb.Address, alb.Address},
-	}, ruleTypes)
+	}, unsure, ruleTypes)
 }
 
 func nlbGroupAddrs(nlb *plan.LoadBalancer) []string {

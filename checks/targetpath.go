@@ -191,6 +191,7 @@ func (v *egressVerdict) egressOnPort(gs groupSet, egress []*plan.SGRule, tg *pla
 // egressToTargets reports, for LBG202 and LBG203, each load balancer and
 // target group pair whose egress verdict blocks a port.
 func egressToTargets(p *Pass, kind portKind) {
+	homes := homesOf(p.Graph)
 	for _, lb := range p.Graph.LoadBalancers {
 		gs, ok := lbGroups(lb)
 		if !ok {
@@ -202,7 +203,7 @@ func egressToTargets(p *Pass, kind portKind) {
 			// out is open (a note would ask about what cannot matter).
 			continue
 		}
-		fwd, unknown := forwardedGroups(lb)
+		fwd, unknown := forwardedGroups(lb, homes)
 		noteForwards(p, lb, unknown)
 		for _, f := range fwd {
 			if skipTargets(f.tg) {
@@ -219,14 +220,14 @@ func egressToTargets(p *Pass, kind portKind) {
 			if kind == healthPort {
 				msg += "; the targets would never turn healthy"
 			}
-			p.reportAbsence(Finding{
+			p.reportUnlessMaybe(Finding{
 				Address:       f.tg.Address,
 				Message:       msg,
 				Related:       append(append(append(v.related, lb.Address), gs.addrs()...), f.via...),
 				Location:      f.tg.AttrLocation(map[portKind]string{trafficPort: "port", healthPort: "health_check.0.port"}[kind]),
 				Facts:         append(v.facts, "lb="+lb.Address),
 				LoadBalancers: []string{lb.Address},
-			}, ruleTypes)
+			}, f.maybe, ruleTypes)
 		}
 	}
 }
@@ -238,6 +239,7 @@ type ingressProblem struct {
 	related []string
 	groups  groupSet
 	source  string // whom the ingress must admit, for the message
+	maybe   string // why the load balancer may not send there at all
 }
 
 // ingressNote is what could not be decided about one target.
@@ -317,11 +319,12 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 // balancer pair whose ingress verdict refuses a port: one finding per pair,
 // whatever the number of target groups and ports involved.
 func ingressFromLB(p *Pass, kind portKind) {
+	homes := homesOf(p.Graph)
 	for _, lb := range p.Graph.LoadBalancers {
 		if !lb.Type.Is(plan.Application) && !lb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, unknown := forwardedGroups(lb)
+		fwd, unknown := forwardedGroups(lb, homes)
 		noteForwards(p, lb, unknown)
 		found := map[string]*ingressProblem{}
 		var order []string
@@ -336,9 +339,12 @@ func ingressFromLB(p *Pass, kind portKind) {
 			for _, pr := range problems {
 				merged := found[pr.subject]
 				if merged == nil {
-					merged = &ingressProblem{subject: pr.subject, groups: pr.groups, source: pr.source}
+					merged = &ingressProblem{subject: pr.subject, groups: pr.groups, source: pr.source, maybe: f.maybe}
 					found[pr.subject] = merged
 					order = append(order, pr.subject)
+				}
+				if f.maybe == "" {
+					merged.maybe = "" // refused on a path that is certain
 				}
 				merged.what = append(merged.what, pr.what...)
 				merged.related = append(merged.related, pr.related...)
@@ -352,14 +358,14 @@ func ingressFromLB(p *Pass, kind portKind) {
 			if kind == healthPort {
 				msg += "; health checks fail and the target never turns healthy"
 			}
-			p.reportAbsence(Finding{
+			p.reportUnlessMaybe(Finding{
 				Address:       subject,
 				Message:       msg,
 				Location:      p.Graph.Locate(subject),
 				Related:       append(append(pr.related, lb.Address), pr.groups.addrs()...),
 				Facts:         append(what, "lb="+lb.Address),
 				LoadBalancers: []string{lb.Address},
-			}, ruleTypes)
+			}, pr.maybe, ruleTypes)
 		}
 	}
 }

@@ -157,3 +157,43 @@ func TestTargetPathDecidesWhenEveryValueAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestUnlinkedRuleForwards: a listener rule whose listener could not be
+// told still forwards. When every candidate listener is one load
+// balancer's, that load balancer forwards for certain (a finding); when the
+// candidates span two, a blocked path is a note for each.
+func TestUnlinkedRuleForwards(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		two  bool
+		want string
+	}{
+		{"candidates on one load balancer", false, "F:aws_lb_target_group.app"},
+		{"candidates on two load balancers", true, "N:aws_lb_target_group.app N:aws_lb_target_group.app"},
+	} {
+		b := newGraph()
+		closed := func(addr string) *plan.SecurityGroup { return group(addr) } // no egress at all
+		tg := b.tg("aws_lb_target_group.app", "HTTP")
+		tg.TargetType = plan.Known(plan.TargetInstance)
+		rule := &plan.ListenerRule{Resource: res("aws_lb_listener_rule.r"), Listener: plan.Link[plan.Listener]{Reason: "cannot tell"},
+			Actions: plan.Actions{List: []plan.Action{forward(tg)}}}
+		b.g.ListenerRules = append(b.g.ListenerRules, rule)
+		a := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), closed("aws_security_group.a")))
+		for _, l := range []*plan.Listener{b.listener(a, "aws_lb_listener.a1", 443, "HTTPS", fixed()), b.listener(a, "aws_lb_listener.a2", 8443, "HTTPS", fixed())} {
+			l.UnlinkedRules = []*plan.ListenerRule{rule}
+		}
+		if c.two {
+			o := b.lb(withGroups(newLB("aws_lb.b", plan.Application, false), closed("aws_security_group.b")))
+			b.listener(o, "aws_lb_listener.b1", 443, "HTTPS", fixed()).UnlinkedRules = []*plan.ListenerRule{rule}
+		}
+		fs, ns := runCheck(t, targetPortNotAllowedOut, b.g)
+		if got := outcome(fs, ns); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+		for _, n := range ns {
+			if !strings.Contains(n.Reason, "aws_lb_listener_rule.r forwards there") {
+				t.Errorf("%s: the note must say which rule: %s", c.name, n.Reason)
+			}
+		}
+	}
+}

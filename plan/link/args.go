@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"slices"
 	"sort"
 	"strings"
@@ -299,6 +300,11 @@ func (b *builder) instEnds(in *inst, attr []string, depth int) []linkEnd {
 	// Another argument of a modelled resource (aws_lb.x.security_groups,
 	// data.aws_subnets.x.ids): its planned value, else its own references.
 	if len(attr) == 1 {
+		if !hclsyntax.ValidIdentifier(attr[0]) {
+			// An index ([0], ["k"]) into a resource instance: its value
+			// was built by an expression lbguard does not evaluate.
+			return []linkEnd{{reason: fmt.Sprintf("%s is indexed by %q, which lbguard cannot follow", in.addr, attr[0])}}
+		}
 		key := in.addr + "." + attr[0]
 		if b.following[key] {
 			// Terraform rejects such cycles; a crafted plan may hold one.

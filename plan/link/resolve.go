@@ -3,6 +3,7 @@ package link
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -249,6 +250,11 @@ type referent struct {
 	// loose marks a candidate: one of several outputs a reference to a
 	// whole module instance may mean.
 	loose bool
+	// whole is set when the reference named a resource with count or
+	// for_each without a key: in Terraform that is the whole collection of
+	// its instances (an output returning aws_lb_target_group.this), which
+	// the path after it may index (module.alb.target_groups["app"].arn).
+	whole *instID
 }
 
 const maxDepth = 32
@@ -318,32 +324,38 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
 		case r.sameKeys(o.keys, r.keysOf(o.mod, rf.local)):
 			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: o.key}]
 		}
-		if pick == nil {
-			return scoped(fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who))
+		var whole *instID
+		if !rf.hasKey && cands[0].key.Kind != NoKey {
+			whole = &instID{mod: o.mod, local: rf.local}
 		}
-		return []referent{{inst: pick, attr: rf.rest, via: rf.text}}
+		if pick == nil {
+			ss := scoped(fail("%s has %d instances and the reference from %s does not say which one", label, len(cands), o.who))
+			ss[0].whole = whole
+			return ss
+		}
+		return []referent{{inst: pick, attr: rf.rest, via: rf.text, whole: whole}}
 
 	case refVar:
-		return withRest(r.resolveVar(o, rf, depth), rf)
+		return r.withRest(r.resolveVar(o, rf, depth), rf)
 
 	case refLocal:
 		if r.evaluated != nil {
 			if e, ok := r.evaluated.Local(o.mod, rf.name); ok {
-				return withRest(r.resolveExpr(o, e, depth+1), rf)
+				return r.withRest(r.resolveExpr(o, e, depth+1), rf)
 			}
 		}
 		if r.locals != nil && o.cfg != nil {
 			if e, ok := r.locals.Local(o.cfg.path, rf.name); ok {
 				// A local is evaluated where it is declared, for the
 				// instance that refers to it.
-				return withRest(r.resolveExpr(o, e, depth+1), rf)
+				return r.withRest(r.resolveExpr(o, e, depth+1), rf)
 			}
 			return fail("%s is not declared in the sources", qualify(o.mod, "local."+rf.name))
 		}
 		return fail("%s: the plan JSON does not record locals (give the sources with --source to follow them)", qualify(o.mod, "local."+rf.name))
 
 	case refModule:
-		return withRest(r.resolveOutput(o, rf, depth), rf)
+		return r.withRest(r.resolveOutput(o, rf, depth), rf)
 	}
 	return fail("%s cannot be followed", rf.text)
 }
@@ -472,11 +484,29 @@ func (r *resolver) outputSources(childMod string, child *modCfg, name string, de
 
 // withRest appends the reference's remaining attribute path to what its
 // subject resolved to (var.lb.arn, module.m.out.id).
-func withRest(ss []referent, rf ref) []referent {
+//
+// A whole collection of instances indexed by one of their keys is that
+// instance: the path's first step picks it.
+func (r *resolver) withRest(ss []referent, rf ref) []referent {
 	if len(rf.rest) == 0 {
 		return ss
 	}
 	for i := range ss {
+		if w := ss[i].whole; w != nil && len(ss[i].attr) == 0 {
+			pick := r.instanceNamed(*w, rf.rest[0])
+			if cands := r.insts[w.mod][w.local]; pick == nil && len(cands) == 1 {
+				// A collection built from one instance (a for expression,
+				// values(...)) holds only what that instance gives.
+				pick = cands[0]
+			}
+			if pick != nil {
+				ss[i] = referent{inst: pick, attr: append([]string(nil), rf.rest[1:]...), via: ss[i].via, sensitive: ss[i].sensitive}
+			} else {
+				ss[i] = referent{reason: fmt.Sprintf("%s is indexed by %q, which is not the key of one of its instances (a collection built from them by an expression lbguard does not evaluate)",
+					qualify(w.mod, w.local), rf.rest[0]), scope: scopeKey(w.mod, w.local), via: ss[i].via}
+			}
+			continue
+		}
 		switch {
 		case ss[i].inst != nil:
 			ss[i].attr = append(append([]string(nil), ss[i].attr...), rf.rest...)
@@ -526,4 +556,16 @@ func sortInstances(list []*inst) {
 		}
 		return a.Str < b.Str
 	})
+}
+
+// instanceNamed is the instance of a resource whose key is step (a
+// for_each key, or a count index written as a number), or nil.
+func (r *resolver) instanceNamed(id instID, step string) *inst {
+	if pick := r.byKey[instID{mod: id.mod, local: id.local, key: StrKey(step)}]; pick != nil {
+		return pick
+	}
+	if n, err := strconv.Atoi(step); err == nil {
+		return r.byKey[instID{mod: id.mod, local: id.local, key: IntKey(n)}]
+	}
+	return nil
 }
