@@ -82,6 +82,7 @@ func renderMarkdown(rep *Report, limit int) string {
 		}
 		sections = append(sections, markdownRun(r, len(rep.Runs) > 1)...)
 	}
+	tail.WriteString(markdownNotAnalysed(rep))
 	// Fit the limit: drop pictures, then fixes, then findings, from the last.
 	size := func() int {
 		n := head.Len() + tail.Len() + 200
@@ -417,4 +418,48 @@ func groupNames(lb *plan.LoadBalancer) string {
 		return "its security groups"
 	}
 	return strings.Join(names, ", ")
+}
+
+// maxNotAnalysed caps the list of what was not analysed in a comment.
+const maxNotAnalysed = 20
+
+// markdownNotAnalysed lists what lbguard did not analyse, with the fix,
+// folded away: a reviewer must see that a pass did not cover it (a module
+// terraform init has not unpacked, an unknown count).
+func markdownNotAnalysed(rep *Report) string {
+	var items []string
+	total := 0
+	for _, r := range rep.Runs {
+		if r.Err != "" {
+			continue
+		}
+		for _, s := range r.Result.NotAnalysed {
+			total++
+			if len(items) == maxNotAnalysed {
+				continue
+			}
+			item := "- " + md(s.Address)
+			if len(rep.Runs) > 1 {
+				item += " (" + md(r.Input) + ")"
+			}
+			item += ": " + md(s.Reason)
+			if s.Fix != "" {
+				item += ". Fix: " + md(s.Fix)
+			}
+			items = append(items, item+"\n")
+		}
+	}
+	if total == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n<details><summary>%s</summary>\n\n", plural(total, "resource or module not analysed", "resources or modules not analysed"))
+	for _, it := range items {
+		b.WriteString(it)
+	}
+	if total > len(items) {
+		fmt.Fprintf(&b, "- and %d more (`--format text` lists them all)\n", total-len(items))
+	}
+	b.WriteString("\n</details>\n")
+	return b.String()
 }

@@ -433,6 +433,7 @@ func loadGraph(in input, st *settings, e *env) (*plan.Graph, string, []string, e
 		return nil, "", nil, err
 	}
 	opts.Vars, opts.VarFiles = nil, nil // a plan's variables are fixed
+	opts.PlanVariables = li.Variables
 	var src *tfsrc.Sources
 	var srcDir string
 	var warnings []string
@@ -472,7 +473,7 @@ func loadGraph(in input, st *settings, e *env) (*plan.Graph, string, []string, e
 	}
 	lopts := link.Options{Kind: "plan", Path: displayPath(in.path)}
 	if src != nil {
-		lopts.Locals = src
+		lopts.Locals, lopts.Evaluated = src, src.Evaluated()
 	}
 	g, err := link.Build(li, lopts)
 	if err != nil {

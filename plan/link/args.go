@@ -179,6 +179,7 @@ type linkEnd struct {
 	reason string // why it could not be followed
 	scope  string // with reason: the resource it may lead to (see referent.scope)
 	loose  bool   // a candidate only (see referent.loose): kept if of the wanted type
+	none   bool   // with reason: a resource with no instances, which adds nothing
 }
 
 // links resolves a link-valued argument (an ID or ARN, or a list of them)
@@ -252,6 +253,8 @@ func (b *builder) endsOf(near string, ss []referent, depth int) []linkEnd {
 			continue
 		}
 		switch {
+		case s.none:
+			out = append(out, linkEnd{none: true, reason: s.reason})
 		case s.reason != "":
 			out = append(out, linkEnd{reason: s.reason, scope: s.scope})
 		case s.isValue:
@@ -332,11 +335,14 @@ func link[T any](ts []linkEnd, what string) plan.Link[T] {
 	var ids []string
 	var reasons []string
 	scope := ""
+	var empty []string
 	for _, t := range ts {
 		if t.reason != "" && t.scope != "" && scope == "" {
 			scope = t.scope
 		}
 		switch {
+		case t.none:
+			empty = append(empty, t.reason)
 		case t.node != nil:
 			n, ok := t.node.(*T)
 			if !ok {
@@ -367,6 +373,8 @@ func link[T any](ts []linkEnd, what string) plan.Link[T] {
 		return plan.Link[T]{Reason: reasons[0], Scope: scope}
 	case anyLoose(ts):
 		return plan.Link[T]{Reason: "the reference names a whole module instance, and none of its outputs is a " + what}
+	case len(empty) > 0:
+		return plan.Link[T]{Reason: "the " + what + " comes only from resources with no instances (" + strings.Join(empty, "; ") + ")"}
 	}
 	return plan.Link[T]{Reason: "no " + what + " is set"}
 }
@@ -395,6 +403,8 @@ func linkSet[T any](ts []linkEnd, declared bool, what string) plan.LinkSet[T] {
 				seen[t.id] = true
 				s.Links = append(s.Links, plan.Link[T]{ID: t.id})
 			}
+		case t.none:
+			// A resource with no instances adds no member.
 		case t.reason != "":
 			if s.Reason == "" {
 				s.Reason = t.reason

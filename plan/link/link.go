@@ -45,6 +45,13 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		}},
 	}
 	b.g.Secrets = &plan.Secrets{}
+	b.r.unknownCount = map[string]bool{}
+	for _, a := range in.Unexpanded {
+		b.r.unknownCount[plan.ConfigAddress(a)] = true
+	}
+	for _, d := range in.Deferred {
+		b.r.unknownCount[plan.ConfigAddress(d.Address)] = true
+	}
 	if err := b.collect(); err != nil {
 		if le, ok := err.(*Error); ok && le.Path == "" {
 			le.Path = opts.Path

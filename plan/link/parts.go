@@ -29,6 +29,10 @@ type Input struct {
 	// Deferred are the resources of modelled types whose changes Terraform
 	// deferred: not analysed.
 	Deferred []Deferred
+	// Unexpanded are resources ("module.a[0].aws_lb.x") whose instances
+	// could not be told (an unknown count in source mode): a reference that
+	// finds none of their instances is unknown, not empty.
+	Unexpanded []string
 }
 
 // Deferred is a resource change a partial plan defers.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/lbguard/lbguard/plan"
 )
 
 // inst is one resource instance of the plan.
@@ -53,6 +55,10 @@ type resolver struct {
 	// memo keeps what each expression resolved to in each origin, so that
 	// chains of references that fan out are followed once.
 	memo map[memoKey][]referent
+	// unknownCount holds the resources, by configuration address, whose
+	// instances may exist though the plan shows none (Input.Unexpanded,
+	// deferred changes).
+	unknownCount map[string]bool
 }
 
 // instID names a resource instance (or, with local a module call's name,
@@ -250,6 +256,10 @@ type referent struct {
 	// loose marks a candidate: one of several outputs a reference to a
 	// whole module instance may mean.
 	loose bool
+	// none marks a reference to a resource whose count or for_each made no
+	// instances (concat(a[*].id, b[*].id)[0], try(a[0].id, b[0].id)): it
+	// contributes nothing.
+	none bool
 	// whole is set when the reference named a resource with count or
 	// for_each without a key: in Terraform that is the whole collection of
 	// its instances (an output returning aws_lb_target_group.this), which
@@ -306,6 +316,9 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
 		cands := r.insts[o.mod][rf.local]
 		label := qualify(o.mod, rf.local)
 		if len(cands) == 0 {
+			if r.noInstances(o, rf.local) {
+				return []referent{{none: true, via: rf.text, reason: label + " has no instances"}}
+			}
 			return fail("%s is not in the plan", label)
 		}
 		var pick *inst
@@ -568,4 +581,17 @@ func (r *resolver) instanceNamed(id instID, step string) *inst {
 		return r.byKey[instID{mod: id.mod, local: id.local, key: IntKey(n)}]
 	}
 	return nil
+}
+
+// noInstances reports whether a resource the configuration declares with
+// count or for_each has, for certain, no instances in this module instance.
+func (r *resolver) noInstances(o origin, local string) bool {
+	if o.cfg == nil {
+		return false
+	}
+	res := o.cfg.resources[local]
+	if res == nil || (res.CountExpression == nil && res.ForEachExpression == nil) {
+		return false
+	}
+	return !r.unknownCount[plan.ConfigAddress(qualify(o.mod, local))]
 }

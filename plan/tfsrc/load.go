@@ -1,6 +1,7 @@
 package tfsrc
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/lbguard/lbguard/plan"
 	"github.com/lbguard/lbguard/plan/link"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // Options are the inputs of a root module that are not in its files.
@@ -28,6 +30,10 @@ type Options struct {
 	// declare an error, as terraform validate makes it, for a directory the
 	// user named; sources picked up beside a plan are read leniently.
 	StrictReferences bool
+	// PlanVariables are the root variables of the plan the sources are
+	// read beside: they win over defaults and tfvars, so that the sources
+	// are evaluated as Terraform evaluated them for that plan.
+	PlanVariables map[string]*tfjson.PlanVariable
 }
 
 // Sources is a read and evaluated root module.
@@ -66,6 +72,13 @@ func Load(dir string, opts Options) (*Sources, error) {
 		return nil, &Diagnostics{Diags: errorsOnly(ps.diags), dir: dir}
 	}
 	vars, diags := rootVariables(root, abs, opts)
+	for name, pv := range opts.PlanVariables {
+		if v := root.variables[name]; v != nil && pv != nil {
+			if val, ok := planVariableValue(pv.Value, v.typ); ok {
+				vars[name] = val
+			}
+		}
+	}
 	// A value given for a root variable must fit its declared type, as
 	// Terraform requires: else it would quietly become "known after apply".
 	for name, val := range vars {
@@ -107,6 +120,11 @@ func Load(dir string, opts Options) (*Sources, error) {
 			pv = tfjson.UnknownConstantValue
 		}
 		sy.parts.Variables[name] = &tfjson.PlanVariable{Value: pv}
+	}
+	for _, sk := range sy.skipped {
+		// Resources and module calls whose instances could not be told: a
+		// reference finding none of them is unknown, not empty.
+		sy.parts.Unexpanded = append(sy.parts.Unexpanded, sk.Address)
 	}
 	s.parts, s.skipped = sy.parts, sy.skipped
 	s.inst = sy.inst
@@ -332,3 +350,27 @@ func rawValue(raw string) cty.Value {
 	}
 	return cty.StringVal(raw)
 }
+
+// planVariableValue is a plan's variable value as a value of the declared
+// type (or the type its JSON implies).
+func planVariableValue(value any, typ cty.Type) (cty.Value, bool) {
+	b, err := json.Marshal(value)
+	if err != nil {
+		return cty.NilVal, false
+	}
+	if typ == cty.DynamicPseudoType {
+		if typ, err = ctyjson.ImpliedType(b); err != nil {
+			return cty.NilVal, false
+		}
+	}
+	v, err := ctyjson.Unmarshal(b, typ)
+	if err != nil {
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+// Evaluated is what the sources evaluated for each resource and module
+// instance, for linking a plan the sources declare (link.Options.Evaluated):
+// references with their keys and conditionals resolved.
+func (s *Sources) Evaluated() link.Evaluated { return evaluated{s} }
