@@ -256,6 +256,11 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 		protos = []string{plan.ProtoTCP, plan.ProtoUDP}
 	}
 	unknownProto := "the protocol of " + tg.Address + " is known only after apply"
+	if same, known := tg.HealthCheckIsTrafficPort(); tg.TargetsReason != "" && (kind == trafficPort || !known || !same) {
+		// Targets lbguard cannot link may be registered with it: their
+		// groups are not checked, so the rule cannot pass them.
+		notes = append(notes, ingressNote{tg.Address, tg.TargetsReason})
+	}
 	for _, t := range unknownPortTargets(tg, kind) {
 		if t.Reason != "" {
 			notes = append(notes, ingressNote{targetName(t), t.Reason})

@@ -367,3 +367,48 @@ resource "aws_lb" "web" {
 		t.Errorf("not analysed: %+v, want aws_lb.web for its for_each", rep.NotAnalysed)
 	}
 }
+
+// TestSourceIdiomsNeedTheSources is the near miss of fixtures/source-idioms:
+// from the plan alone, a key built from a variable and a nested dynamic
+// forward cannot be told, so the rules that need them give notes, not
+// findings; with the sources beside the plan they are findings.
+func TestSourceIdiomsNeedTheSources(t *testing.T) {
+	plan := "../../fixtures/source-idioms/plan.json"
+	alone := findingsOf(t, nil, planAlone(t, plan))
+	with := findingsOf(t, nil, plan)
+	count := func(fs []map[string]any, rule string) int {
+		n := 0
+		for _, f := range fs {
+			if f["rule"] == rule {
+				n++
+			}
+		}
+		return n
+	}
+	if count(with, "LBG201") != 5 || count(with, "LBG202") != 2 {
+		t.Errorf("with the sources: %d LBG201 and %d LBG202, want 5 and 2", count(with, "LBG201"), count(with, "LBG202"))
+	}
+	if count(alone, "LBG201") != 0 || count(alone, "LBG202") != 0 {
+		t.Errorf("the plan alone cannot tell the group: %d LBG201, %d LBG202, want notes only", count(alone, "LBG201"), count(alone, "LBG202"))
+	}
+	r := lbguard(t, nil, nil, "check", "--verbose", "--fail-on", "never", planAlone(t, plan))
+	if !strings.Contains(r.stdout, `aws_security_group.alb has 2 instances`) {
+		t.Errorf("the plan alone must say why it cannot tell the group:\n%s", r.stdout)
+	}
+}
+
+// TestECSDynamicLoadBalancerFromThePlanAlone is the near miss of
+// fixtures/asg-traffic-source-ecs-dynamic: the plan alone does not record
+// a dynamic load_balancer block's target group, so the ECS service cannot be
+// linked; LBG204 says so on the target groups instead of passing.
+func TestECSDynamicLoadBalancerFromThePlanAlone(t *testing.T) {
+	r := lbguard(t, nil, nil, "check", "--verbose", "--fail-on", "never", planAlone(t, "../../fixtures/asg-traffic-source-ecs-dynamic/plan.json"))
+	for _, want := range []string{
+		"LBG204 target-port-not-allowed-in  aws_autoscaling_group.app",
+		"LBG204  aws_lb_target_group.svc: aws_ecs_service.svc registers targets with a target group lbguard cannot tell",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

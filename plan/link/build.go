@@ -24,6 +24,7 @@ const (
 	kindLaunchTemplate
 	kindASG
 	kindASGAttachment
+	kindTrafficSource
 	kindECS
 	kindClassicELB
 	kindValues // data sources whose values links read (aws_subnets.ids, ...)
@@ -32,32 +33,33 @@ const (
 // managedKinds and dataKinds map resource types (with their aws_alb*
 // aliases) to what they become in the graph.
 var managedKinds = map[string]kind{
-	"aws_lb":                              kindLB,
-	"aws_alb":                             kindLB,
-	"aws_lb_listener":                     kindListener,
-	"aws_alb_listener":                    kindListener,
-	"aws_lb_listener_rule":                kindRule,
-	"aws_alb_listener_rule":               kindRule,
-	"aws_lb_target_group":                 kindTargetGroup,
-	"aws_alb_target_group":                kindTargetGroup,
-	"aws_lb_target_group_attachment":      kindAttachment,
-	"aws_alb_target_group_attachment":     kindAttachment,
-	"aws_security_group":                  kindSG,
-	"aws_default_security_group":          kindSG,
-	"aws_security_group_rule":             kindSGRule,
-	"aws_vpc_security_group_ingress_rule": kindSGRule,
-	"aws_vpc_security_group_egress_rule":  kindSGRule,
-	"aws_subnet":                          kindSubnet,
-	"aws_default_subnet":                  kindSubnet,
-	"aws_vpc":                             kindVPC,
-	"aws_default_vpc":                     kindVPC,
-	"aws_instance":                        kindInstance,
-	"aws_launch_template":                 kindLaunchTemplate,
-	"aws_launch_configuration":            kindLaunchTemplate,
-	"aws_autoscaling_group":               kindASG,
-	"aws_autoscaling_attachment":          kindASGAttachment,
-	"aws_ecs_service":                     kindECS,
-	"aws_elb":                             kindClassicELB,
+	"aws_lb":                                    kindLB,
+	"aws_alb":                                   kindLB,
+	"aws_lb_listener":                           kindListener,
+	"aws_alb_listener":                          kindListener,
+	"aws_lb_listener_rule":                      kindRule,
+	"aws_alb_listener_rule":                     kindRule,
+	"aws_lb_target_group":                       kindTargetGroup,
+	"aws_alb_target_group":                      kindTargetGroup,
+	"aws_lb_target_group_attachment":            kindAttachment,
+	"aws_alb_target_group_attachment":           kindAttachment,
+	"aws_security_group":                        kindSG,
+	"aws_default_security_group":                kindSG,
+	"aws_security_group_rule":                   kindSGRule,
+	"aws_vpc_security_group_ingress_rule":       kindSGRule,
+	"aws_vpc_security_group_egress_rule":        kindSGRule,
+	"aws_subnet":                                kindSubnet,
+	"aws_default_subnet":                        kindSubnet,
+	"aws_vpc":                                   kindVPC,
+	"aws_default_vpc":                           kindVPC,
+	"aws_instance":                              kindInstance,
+	"aws_launch_template":                       kindLaunchTemplate,
+	"aws_launch_configuration":                  kindLaunchTemplate,
+	"aws_autoscaling_group":                     kindASG,
+	"aws_autoscaling_attachment":                kindASGAttachment,
+	"aws_autoscaling_traffic_source_attachment": kindTrafficSource,
+	"aws_ecs_service":                           kindECS,
+	"aws_elb":                                   kindClassicELB,
 }
 
 var dataKinds = map[string]kind{
@@ -129,6 +131,8 @@ func (b *builder) build() {
 			link = b.buildLaunchTemplate(c)
 		case kindASG:
 			link = b.buildASG(c)
+		case kindTrafficSource:
+			link = b.buildTrafficSource(c)
 		case kindASGAttachment:
 			link = b.buildASGAttachment(c)
 		case kindECS:

@@ -2,6 +2,7 @@ package link
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/lbguard/lbguard/plan"
 )
@@ -10,6 +11,7 @@ import (
 // until every link is resolved.
 type pendingTarget struct {
 	addr     string
+	mod      string // the module instance of the registering resource
 	group    plan.Link[plan.TargetGroup]
 	port     plan.Value[int]
 	hasPort  bool
@@ -18,6 +20,7 @@ type pendingTarget struct {
 	asgLink  *plan.Link[plan.AutoScalingGroup]
 	ecs      *plan.ECSService
 	classic  bool // an aws_autoscaling_attachment to a classic ELB
+	lattice  bool // a traffic source that is no load balancer's
 }
 
 // ltNamePrefix keys launch templates and launch configurations by name in
@@ -26,7 +29,7 @@ const ltNamePrefix = "launch-template-name:"
 
 func (b *builder) buildAttachment(c *resCtx) func() {
 	o := c.in.after
-	p := &pendingTarget{addr: c.in.addr}
+	p := &pendingTarget{addr: c.in.addr, mod: c.in.mod}
 	if set, known := c.isSet(o, c.body, "port"); set || !known {
 		p.port, p.hasPort = c.int(o, c.body, "port", nil), true
 	}
@@ -152,7 +155,7 @@ func (b *builder) buildASG(c *resCtx) func() {
 	b.index(a, a.Name, c.str(o, c.body, "id", nil), c.str(o, c.body, "arn", nil))
 	c.in.node = a
 	b.g.AutoScaling = append(b.g.AutoScaling, a)
-	b.targets = append(b.targets, &pendingTarget{addr: c.in.addr, asg: a})
+	b.targets = append(b.targets, &pendingTarget{addr: c.in.addr, mod: c.in.mod, asg: a})
 	return func() {
 		a.LaunchTemplate = c.launchTemplate(o)
 		ts, declared := c.links(o, c.body, "target_group_arns")
@@ -210,7 +213,7 @@ func (c *resCtx) launchTemplate(o obj) plan.Link[plan.LaunchTemplate] {
 
 func (b *builder) buildASGAttachment(c *resCtx) func() {
 	o := c.in.after
-	p := &pendingTarget{addr: c.in.addr}
+	p := &pendingTarget{addr: c.in.addr, mod: c.in.mod}
 	b.targets = append(b.targets, p)
 	return func() {
 		arg := "lb_target_group_arn"
@@ -226,6 +229,44 @@ func (b *builder) buildASGAttachment(c *resCtx) func() {
 		ts, _ = c.links(o, c.body, "autoscaling_group_name")
 		l := link[plan.AutoScalingGroup](ts, "autoscaling group")
 		p.asgLink = &l
+	}
+}
+
+// buildTrafficSource reads an aws_autoscaling_traffic_source_attachment,
+// how current autoscaling modules attach to load balancers: its
+// traffic_source block names a target group (type "elbv2"), a classic load
+// balancer ("elb") or a VPC Lattice target group ("vpc-lattice", no load
+// balancer of lbguard's).
+func (b *builder) buildTrafficSource(c *resCtx) func() {
+	o := c.in.after
+	p := &pendingTarget{addr: c.in.addr, mod: c.in.mod}
+	b.targets = append(b.targets, p)
+	return func() {
+		ts, _ := c.links(o, c.body, "autoscaling_group_name")
+		l := link[plan.AutoScalingGroup](ts, "autoscaling group")
+		p.asgLink = &l
+		blks, st := o.blocks("traffic_source")
+		switch {
+		case st == unknown:
+			p.group = plan.Link[plan.TargetGroup]{Reason: "the traffic_source of " + c.in.addr + " is known only after apply"}
+			return
+		case len(blks) == 0:
+			p.group = plan.Link[plan.TargetGroup]{Reason: c.in.addr + " names no traffic_source"}
+			return
+		}
+		bb := c.body.blocks("traffic_source", len(blks))[0]
+		typ := lower(c.str(blks[0], bb, "type", nil))
+		switch {
+		case typ.Is("elb"):
+			p.classic = true
+			return
+		case typ.Known && typ.V != "elbv2":
+			p.group = plan.Link[plan.TargetGroup]{Reason: c.in.addr + " attaches a " + typ.V + " traffic source, not a load balancer target group"}
+			p.lattice = true
+			return
+		}
+		ts, _ = c.links(blks[0], bb, "identifier")
+		p.group = link[plan.TargetGroup](ts, "target group")
 	}
 }
 
@@ -264,7 +305,7 @@ func (b *builder) buildECS(c *resCtx) func() {
 			port, _ := blk.int("container_port")
 			lb := plan.ECSLoadBalancer{TargetGroup: link[plan.TargetGroup](ts, "target group"), ContainerPort: port}
 			s.LoadBalancers = append(s.LoadBalancers, lb)
-			b.targets = append(b.targets, &pendingTarget{addr: s.Address, group: lb.TargetGroup, port: port, hasPort: true, ecs: s})
+			b.targets = append(b.targets, &pendingTarget{addr: s.Address, mod: c.in.mod, group: lb.TargetGroup, port: port, hasPort: true, ecs: s})
 		}
 	}
 }
@@ -303,7 +344,12 @@ func (c *resCtx) pairBlock(o obj, cfg []cfgBody, args ...string) (cfgBody, bool)
 
 // deriveTargets turns registrations into targets of their groups.
 func (b *builder) deriveTargets() {
-	var unlinked []string
+	// unlinked are registrations whose target group could not be told, with
+	// the target groups they may reach: those of the reference's scope, else
+	// those of the registering resource's module instance and its ancestors
+	// (whose values its variables may carry). Never another copy's.
+	type reg struct{ reason, scope, mod string }
+	var unlinked []reg
 	add := func(p *pendingTarget, tg plan.Link[plan.TargetGroup], fill func(t *plan.Target)) {
 		switch {
 		case tg.Node != nil:
@@ -311,18 +357,18 @@ func (b *builder) deriveTargets() {
 			fill(t)
 			tg.Node.Targets = append(tg.Node.Targets, t)
 		case tg.Unresolved():
-			unlinked = append(unlinked, fmt.Sprintf("%s registers targets with a target group lbguard cannot tell (%s)", p.addr, tg.Reason))
+			unlinked = append(unlinked, reg{fmt.Sprintf("%s registers targets with a target group lbguard cannot tell (%s)", p.addr, tg.Reason), tg.Scope, p.mod})
 		}
 	}
 	for _, p := range b.targets {
 		switch {
-		case p.classic:
+		case p.classic, p.lattice:
 		case p.asg != nil:
 			for _, l := range p.asg.TargetGroups.Links {
 				add(p, l, func(t *plan.Target) { fillASG(t, p.asg) })
 			}
 			if r := p.asg.TargetGroups.Reason; r != "" {
-				unlinked = append(unlinked, fmt.Sprintf("%s registers targets with target groups lbguard cannot tell (%s)", p.addr, r))
+				unlinked = append(unlinked, reg{fmt.Sprintf("%s registers targets with target groups lbguard cannot tell (%s)", p.addr, r), "", p.mod})
 			}
 		case p.asgLink != nil:
 			add(p, p.group, func(t *plan.Target) {
@@ -346,8 +392,17 @@ func (b *builder) deriveTargets() {
 		}
 	}
 	for _, tg := range b.g.TargetGroups {
-		if len(unlinked) > 0 {
-			tg.TargetsReason = unlinked[0]
+		mod := b.nodeMod[tg]
+		for _, u := range unlinked {
+			inReach := mod == u.mod || strings.HasPrefix(u.mod, mod+".") || mod == ""
+			if u.scope != "" {
+				local := strings.TrimPrefix(tg.Address, mod+".")
+				inReach = scopeKey(mod, plan.ConfigAddress(local)) == u.scope
+			}
+			if inReach {
+				tg.TargetsReason = u.reason
+				break
+			}
 		}
 	}
 }

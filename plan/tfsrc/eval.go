@@ -1,6 +1,7 @@
 package tfsrc
 
 import (
+	"maps"
 	"math/big"
 	"slices"
 	"sort"
@@ -25,6 +26,10 @@ type iter struct {
 	eachVal  cty.Value
 	hasEach  bool
 	dynamics map[string]cty.Value
+	// sources are, for each dynamic-block iterator, the references of the
+	// for_each it iterates (outer iterators already replaced by theirs), so
+	// that a nested block reading forward.value refers to what that holds.
+	sources map[string][]hcl.Traversal
 }
 
 func (it iter) with(name string, v cty.Value) iter {
@@ -740,14 +745,30 @@ func (mi *modInst) expandDynamic(t *tree, blk *hclsyntax.Block, resType string, 
 		tb.unknown = true
 		return
 	}
+	// The for_each's references, with an outer iterator's (forward.value
+	// inside dynamic "forward") replaced by what that iterator iterates.
+	var refs []hcl.Traversal
+	for _, tr := range forEach.Variables() {
+		if outer, ok := it.sources[tr.RootName()]; ok {
+			refs = append(refs, outer...)
+			continue
+		}
+		refs = append(refs, tr)
+	}
 	for el := unmarked.ElementIterator(); el.Next(); {
 		k, val := el.Element()
 		if len(marks) > 0 {
 			val = val.WithMarks(marks)
 		}
-		child := mi.evalBody(content.Body, resType, append(path, typ), it.with(iterator, cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})), false)
+		inner := it.with(iterator, cty.ObjectVal(map[string]cty.Value{"key": k, "value": val}))
+		inner.sources = maps.Clone(it.sources)
+		if inner.sources == nil {
+			inner.sources = map[string][]hcl.Traversal{}
+		}
+		inner.sources[iterator] = refs
+		child := mi.evalBody(content.Body, resType, append(path, typ), inner, false)
 		for _, a := range child.attrs {
-			a.extra = append(a.extra, forEach.Variables()...)
+			a.extra = append(a.extra, refs...)
 		}
 		child.rng = blk.DefRange()
 		add(typ, child, blk.DefRange())

@@ -26,7 +26,7 @@ func functions() map[string]function.Function {
 		"formatdate": stdlib.FormatDateFunc, "formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc,
 		"index": stdlib.IndexFunc, "join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc,
 		"jsonencode": stdlib.JSONEncodeFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc,
-		"log": stdlib.LogFunc, "lookup": stdlib.LookupFunc, "lower": stdlib.LowerFunc, "max": stdlib.MaxFunc,
+		"log": stdlib.LogFunc, "lookup": lookupFunc, "lower": stdlib.LowerFunc, "max": stdlib.MaxFunc,
 		"merge": stdlib.MergeFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
 		"range": stdlib.RangeFunc, "regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
 		"reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
@@ -272,3 +272,49 @@ func unknownFunc(t cty.Type) function.Function {
 		Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.UnknownVal(t), nil },
 	})
 }
+
+// lookupFunc is Terraform's lookup: go-cty's, except that the default may
+// be null (lookup(var.m, "k", null), a common idiom), which gives null
+// when the key is missing.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowMarked: true},
+		{Name: "default", Type: cty.DynamicPseudoType, AllowMarked: true, AllowNull: true, AllowDynamicType: true},
+	},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if !args[2].IsNull() {
+			return stdlib.LookupFunc.ReturnTypeForValues(args)
+		}
+		m, _ := args[0].Unmark()
+		switch ty := m.Type(); {
+		case ty.IsMapType():
+			return ty.ElementType(), nil
+		case ty.IsObjectType():
+			k, _ := args[1].Unmark()
+			if k.IsKnown() && ty.HasAttribute(k.AsString()) {
+				return ty.AttributeType(k.AsString()), nil
+			}
+			return cty.DynamicPseudoType, nil
+		}
+		return cty.NilType, function.NewArgErrorf(0, "lookup() requires a map as the first argument")
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		if !args[2].IsNull() {
+			return stdlib.LookupFunc.Call(args)
+		}
+		m, marks := args[0].Unmark()
+		k, keyMarks := args[1].Unmark()
+		if !m.IsWhollyKnown() {
+			return cty.UnknownVal(retType).WithMarks(marks, keyMarks), nil
+		}
+		key := k.AsString()
+		switch {
+		case m.Type().IsObjectType() && m.Type().HasAttribute(key):
+			return m.GetAttr(key).WithMarks(marks, keyMarks), nil
+		case m.Type().IsMapType() && m.HasIndex(cty.StringVal(key)) == cty.True:
+			return m.Index(cty.StringVal(key)).WithMarks(marks, keyMarks), nil
+		}
+		return cty.NullVal(retType).WithMarks(marks, keyMarks), nil
+	},
+})
