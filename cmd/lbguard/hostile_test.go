@@ -41,23 +41,7 @@ func hostilePlans(t *testing.T) []string {
 	plans, _ := filepath.Glob("../../fixtures/*/plan.json")
 	var out []string
 	for _, p := range plans {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc map[string]any
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
-		rcs, _ := doc["resource_changes"].([]any)
-		for _, rc := range rcs {
-			ch, _ := rc.(map[string]any)["change"].(map[string]any)
-			for _, k := range []string{"before", "after"} {
-				if ch[k] != nil {
-					ch[k] = plantInValues(ch[k])
-				}
-			}
-		}
+		doc := changeValues(t, p, func(ch map[string]any, k string) { ch[k] = plantInValues(ch[k]) })
 		if ps, ok := doc["prior_state"].(map[string]any); ok {
 			doc["prior_state"] = plantInValues(ps)
 		}
@@ -168,4 +152,28 @@ func indexFrom(s, sub string, from int) int {
 		return -1
 	}
 	return from + i
+}
+
+// changeValues reads a plan and calls f on every non-null before and after
+// of its resource changes, to rewrite them in place.
+func changeValues(t *testing.T, plan string, f func(change map[string]any, key string)) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	rcs, _ := doc["resource_changes"].([]any)
+	for _, rc := range rcs {
+		ch, _ := rc.(map[string]any)["change"].(map[string]any)
+		for _, k := range []string{"before", "after"} {
+			if ch[k] != nil {
+				f(ch, k)
+			}
+		}
+	}
+	return doc
 }

@@ -87,29 +87,14 @@ func everyLeaf(v any) any {
 // planted and marked sensitive: per leaf, or (whole) as one object.
 func secretPlan(t *testing.T, src, dst string, p *planter, whole bool) {
 	t.Helper()
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	rcs, _ := doc["resource_changes"].([]any)
-	for _, rc := range rcs {
-		ch, _ := rc.(map[string]any)["change"].(map[string]any)
-		for _, k := range []string{"before", "after"} {
-			if ch[k] == nil {
-				continue
-			}
-			ch[k] = p.value(ch[k])
-			mask := everyLeaf(ch[k])
-			if whole {
-				mask = true
-			}
-			ch[k+"_sensitive"] = mask
+	doc := changeValues(t, src, func(ch map[string]any, k string) {
+		ch[k] = p.value(ch[k])
+		mask := everyLeaf(ch[k])
+		if whole {
+			mask = true
 		}
-	}
+		ch[k+"_sensitive"] = mask
+	})
 	var walk func(m map[string]any)
 	walk = func(m map[string]any) {
 		rs, _ := m["resources"].([]any)
