@@ -387,6 +387,10 @@ func (r *resolver) resolveVar(o origin, rf ref, depth int) []referent {
 	}
 	if o.mod == "" {
 		if pv, ok := r.vars[rf.name]; ok && pv != nil {
+			if pv.Value == tfjson.UnknownConstantValue {
+				// Source mode: a variable nobody gave a value.
+				return []referent{{reason: "var." + rf.name + " has no value here (give it with --var or a tfvars file)", via: rf.text}}
+			}
 			return mark([]referent{{isValue: true, value: pv.Value, via: rf.text}})
 		}
 		if decl != nil {
