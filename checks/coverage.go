@@ -159,28 +159,35 @@ func allows(rules []*plan.SGRule, proto string, port int, ep endpoint) (answer t
 	return answer, why
 }
 
-var allIPv4 = netip.MustParsePrefix("0.0.0.0/0")
+var (
+	allIPv4 = netip.MustParsePrefix("0.0.0.0/0")
+	allIPv6 = netip.MustParsePrefix("::/0")
+)
+
+// addCIDRs adds a rule's known, well-formed CIDRs to an IP set and says how
+// many it added.
+func addCIDRs(b *netipx.IPSetBuilder, r *plan.SGRule) int {
+	n := 0
+	for _, c := range r.CIDRs {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(c.V)); c.Known && err == nil {
+			b.AddPrefix(p.Masked())
+			n++
+		}
+	}
+	return n
+}
 
 // cidrUnion is the union of the known CIDRs of the rules that certainly
 // cover the port; nil when there are none.
 func cidrUnion(rules []*plan.SGRule, proto string, port int) *netipx.IPSet {
 	var b netipx.IPSetBuilder
-	added := false
+	added := 0
 	for _, r := range rules {
-		if coversPort(r, proto, port) != yes {
-			continue
-		}
-		for _, c := range r.CIDRs {
-			if !c.Known {
-				continue
-			}
-			if p, err := netip.ParsePrefix(strings.TrimSpace(c.V)); err == nil {
-				b.AddPrefix(p.Masked())
-				added = true
-			}
+		if coversPort(r, proto, port) == yes {
+			added += addCIDRs(&b, r)
 		}
 	}
-	if !added {
+	if added == 0 {
 		return nil
 	}
 	set, err := b.IPSet()

@@ -158,24 +158,23 @@ func openToWorld(r *plan.SGRule, siblings []*plan.SGRule) (tri, string) {
 		return best, ""
 	}
 	var b netipx.IPSetBuilder
-	for _, s := range append([]*plan.SGRule{r}, siblings...) {
-		if s != r && !samePorts(s, r) {
-			continue
+	n := addCIDRs(&b, r)
+	for _, s := range siblings {
+		if s != r && samePorts(s, r) {
+			n += addCIDRs(&b, s)
 		}
-		for _, c := range s.CIDRs {
-			if p, err := netip.ParsePrefix(strings.TrimSpace(c.V)); c.Known && err == nil {
-				b.AddPrefix(p.Masked())
-			}
-		}
+	}
+	if n < 2 {
+		return best, "" // one CIDR that is not /0 covers no whole internet
 	}
 	set, err := b.IPSet()
 	if err != nil {
 		return best, ""
 	}
-	if all := netip.MustParsePrefix("0.0.0.0/0"); has4 && set.ContainsPrefix(all) {
+	if has4 && set.ContainsPrefix(allIPv4) {
 		return yes, "0.0.0.0/0 (split across CIDRs that together cover it)"
 	}
-	if all := netip.MustParsePrefix("::/0"); has6 && set.ContainsPrefix(all) {
+	if has6 && set.ContainsPrefix(allIPv6) {
 		return yes, "::/0 (split across CIDRs that together cover it)"
 	}
 	return best, ""

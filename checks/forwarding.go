@@ -4,7 +4,6 @@
 package checks
 
 import (
-	"slices"
 	"sort"
 	"strconv"
 
@@ -22,30 +21,12 @@ type forwarded struct {
 	maybe string
 }
 
-// ruleHomes maps each listener rule whose listener could not be told to
-// the load balancers its candidate listeners belong to (nil among them for
-// a candidate whose own load balancer is not known).
-type ruleHomes map[*plan.ListenerRule][]*plan.LoadBalancer
-
-func homesOf(g *plan.Graph) ruleHomes {
-	homes := ruleHomes{}
-	for _, l := range g.Listeners {
-		for _, r := range l.UnlinkedRules {
-			lb := l.LoadBalancer.Node
-			if !slices.Contains(homes[r], lb) {
-				homes[r] = append(homes[r], lb)
-			}
-		}
-	}
-	return homes
-}
-
 // forwardedGroups lists the target groups each listener of the load
 // balancer forwards to, by address. A rule whose listener could not be
 // told counts when every listener it may belong to is this load balancer's
 // (where it forwards, this load balancer forwards); when it may belong to
 // another's, its target groups are listed with maybe set.
-func forwardedGroups(lb *plan.LoadBalancer, homes ruleHomes) (list []*forwarded, unknown []string) {
+func forwardedGroups(lb *plan.LoadBalancer) (list []*forwarded, unknown []string) {
 	byTG := map[*plan.TargetGroup]*forwarded{}
 	add := func(acts []ruleAction, via, maybe string) {
 		for _, a := range acts {
@@ -95,7 +76,7 @@ func forwardedGroups(lb *plan.LoadBalancer, homes ruleHomes) (list []*forwarded,
 				continue
 			}
 			maybe := ""
-			if h := homes[r]; len(h) != 1 || h[0] != lb {
+			if !onlyOn(r, lb) {
 				maybe = "listener rule " + r.Address + " forwards there and may belong to a listener of this load balancer or of another (its listener cannot be told: " + r.Listener.Reason + ")"
 			}
 			if r.Actions.Reason != "" {
@@ -106,6 +87,17 @@ func forwardedGroups(lb *plan.LoadBalancer, homes ruleHomes) (list []*forwarded,
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].tg.Address < list[j].tg.Address })
 	return list, unknown
+}
+
+// onlyOn reports whether every listener a rule of unknown listener may
+// belong to is a listener of lb.
+func onlyOn(r *plan.ListenerRule, lb *plan.LoadBalancer) bool {
+	for _, l := range r.Candidates {
+		if l.LoadBalancer.Node != lb {
+			return false
+		}
+	}
+	return true
 }
 
 // noteForwards records that a rule could not decide for a load balancer

@@ -19,12 +19,11 @@ var albBehindNLBNotAllowed = Check{
 }
 
 func runALBBehindNLBNotAllowed(p *Pass) error {
-	homes := homesOf(p.Graph)
 	for _, nlb := range p.Graph.LoadBalancers {
 		if !nlb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, unknown := forwardedGroups(nlb, homes)
+		fwd, unknown := forwardedGroups(nlb)
 		noteForwards(p, nlb, unknown)
 		for _, f := range fwd {
 			tg := f.tg

@@ -31,27 +31,28 @@ func (k portKind) noun() string {
 // targetPorts groups a target group's targets by the port checked: the
 // port they receive traffic on, or their health-check port where it
 // differs. A group without targets in the plan yields its own port with no
-// targets. unknown lists what cannot be told.
-func targetPorts(tg *plan.TargetGroup, kind portKind) (ports map[int][]*plan.Target, unknown []string) {
+// targets. unknown lists what cannot be told; unknownAt are the targets
+// whose port is among it.
+func targetPorts(tg *plan.TargetGroup, kind portKind) (ports map[int][]*plan.Target, unknownAt []*plan.Target, unknown []string) {
 	ports = map[int][]*plan.Target{}
 	if len(tg.Targets) == 0 {
 		switch kind {
 		case trafficPort:
 			if !tg.Port.Known {
-				return nil, []string{"the port of " + tg.Address + " is known only after apply"}
+				return nil, nil, []string{"the port of " + tg.Address + " is known only after apply"}
 			}
 			ports[tg.Port.V] = nil
 		case healthPort:
 			same, known := tg.HealthCheckIsTrafficPort()
 			switch {
 			case !known:
-				return nil, []string{"the health-check port of " + tg.Address + " is known only after apply"}
+				return nil, nil, []string{"the health-check port of " + tg.Address + " is known only after apply"}
 			case !same:
 				n, _ := strconv.Atoi(tg.HealthCheckPort.V)
 				ports[n] = nil
 			}
 		}
-		return ports, nil
+		return ports, nil, nil
 	}
 	for _, t := range tg.Targets {
 		switch kind {
@@ -59,6 +60,7 @@ func targetPorts(tg *plan.TargetGroup, kind portKind) (ports map[int][]*plan.Tar
 			tp := t.TrafficPort()
 			if !tp.Known {
 				unknown = append(unknown, "the port "+targetName(t)+" receives on is known only after apply")
+				unknownAt = append(unknownAt, t)
 				continue
 			}
 			ports[tp.V] = append(ports[tp.V], t)
@@ -66,6 +68,7 @@ func targetPorts(tg *plan.TargetGroup, kind portKind) (ports map[int][]*plan.Tar
 			n, differs, known := healthCheckPort(t)
 			if !known {
 				unknown = append(unknown, "the health-check port of "+targetName(t)+" is known only after apply")
+				unknownAt = append(unknownAt, t)
 				continue
 			}
 			if differs {
@@ -73,7 +76,7 @@ func targetPorts(tg *plan.TargetGroup, kind portKind) (ports map[int][]*plan.Tar
 			}
 		}
 	}
-	return ports, unknown
+	return ports, unknownAt, unknown
 }
 
 func sortedPorts(m map[int][]*plan.Target) []int {
@@ -120,7 +123,7 @@ func egressToGroup(gs groupSet, tg *plan.TargetGroup, kind portKind) egressVerdi
 		v.notes = append(v.notes, "the protocol of "+tg.Address+" is known only after apply")
 		return v
 	}
-	ports, unknown := targetPorts(tg, kind)
+	ports, _, unknown := targetPorts(tg, kind)
 	v.notes = append(v.notes, unknown...)
 	egress := gs.rules(plan.Egress)
 	for _, port := range sortedPorts(ports) {
@@ -191,7 +194,6 @@ func (v *egressVerdict) egressOnPort(gs groupSet, egress []*plan.SGRule, tg *pla
 // egressToTargets reports, for LBG202 and LBG203, each load balancer and
 // target group pair whose egress verdict blocks a port.
 func egressToTargets(p *Pass, kind portKind) {
-	homes := homesOf(p.Graph)
 	for _, lb := range p.Graph.LoadBalancers {
 		gs, ok := lbGroups(lb)
 		if !ok {
@@ -203,7 +205,7 @@ func egressToTargets(p *Pass, kind portKind) {
 			// out is open (a note would ask about what cannot matter).
 			continue
 		}
-		fwd, unknown := forwardedGroups(lb, homes)
+		fwd, unknown := forwardedGroups(lb)
 		noteForwards(p, lb, unknown)
 		for _, f := range fwd {
 			if skipTargets(f.tg) {
@@ -261,27 +263,16 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 		// groups are not checked, so the rule cannot pass them.
 		notes = append(notes, ingressNote{tg.Address, tg.TargetsReason})
 	}
-	for _, t := range unknownPortTargets(tg, kind) {
+	ports, unknownAt, _ := targetPorts(tg, kind)
+	for _, t := range unknownAt {
 		if t.Reason != "" {
 			notes = append(notes, ingressNote{targetName(t), t.Reason})
 			continue
 		}
-		ingress := groupsOf(t.SecurityGroups).rules(plan.Ingress)
-		var everyPort []*plan.SGRule
-		for _, r := range ingress {
-			all := func(from, to int) bool { return from <= 1 && to >= 65535 }
-			if coversRange(r, plan.ProtoTCP, all) == yes || coversRange(r, plan.ProtoUDP, all) == yes {
-				everyPort = append(everyPort, r)
-			}
-		}
-		for _, proto := range protos {
-			if v, _, _ := admitsLB(everyPort, proto, 1, lb, tg, kind, settings); v != yes {
-				notes = append(notes, ingressNote{targetName(t), "the " + kind.noun() + " of " + targetName(t) + " is known only after apply, and no rule admits " + lb.Address + " on every port"})
-				break
-			}
+		if !admitsOnEveryPort(t, lb, tg, kind, protos, settings) {
+			notes = append(notes, ingressNote{targetName(t), "the " + kind.noun() + " of " + targetName(t) + " is known only after apply, and no rule admits " + lb.Address + " on every port"})
 		}
 	}
-	ports, _ := targetPorts(tg, kind)
 	for _, port := range sortedPorts(ports) {
 		for _, t := range ports[port] {
 			subject := targetName(t)
@@ -324,12 +315,11 @@ func ingressFromGroup(lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind
 // balancer pair whose ingress verdict refuses a port: one finding per pair,
 // whatever the number of target groups and ports involved.
 func ingressFromLB(p *Pass, kind portKind) {
-	homes := homesOf(p.Graph)
 	for _, lb := range p.Graph.LoadBalancers {
 		if !lb.Type.Is(plan.Application) && !lb.Type.Is(plan.Network) {
 			continue
 		}
-		fwd, unknown := forwardedGroups(lb, homes)
+		fwd, unknown := forwardedGroups(lb)
 		noteForwards(p, lb, unknown)
 		found := map[string]*ingressProblem{}
 		var order []string
@@ -426,25 +416,6 @@ func admitsLB(ingress []*plan.SGRule, proto string, port int, lb *plan.LoadBalan
 	return maybe, why, ""
 }
 
-// unknownPortTargets lists the targets of tg whose port of this kind is
-// known only after apply.
-func unknownPortTargets(tg *plan.TargetGroup, kind portKind) []*plan.Target {
-	var out []*plan.Target
-	for _, t := range tg.Targets {
-		switch kind {
-		case trafficPort:
-			if !t.TrafficPort().Known {
-				out = append(out, t)
-			}
-		case healthPort:
-			if _, _, known := healthCheckPort(t); !known {
-				out = append(out, t)
-			}
-		}
-	}
-	return out
-}
-
 // egressOpenToAll reports whether a rule of the groups lets all traffic
 // out to all of IPv4, so that no target can be out of reach.
 func egressOpenToAll(gs groupSet) bool {
@@ -456,3 +427,24 @@ func egressOpenToAll(gs groupSet) bool {
 	}
 	return false
 }
+
+// admitsOnEveryPort reports whether a target's rules admit the load
+// balancer on every port of each protocol: then its unknown port does not
+// matter. Only rules that open every port count, so any one port decides.
+func admitsOnEveryPort(t *plan.Target, lb *plan.LoadBalancer, tg *plan.TargetGroup, kind portKind, protos []string, settings Settings) bool {
+	var everyPort []*plan.SGRule
+	for _, r := range groupsOf(t.SecurityGroups).rules(plan.Ingress) {
+		if coversRange(r, plan.ProtoTCP, allPortsRange) == yes || coversRange(r, plan.ProtoUDP, allPortsRange) == yes {
+			everyPort = append(everyPort, r)
+		}
+	}
+	for _, proto := range protos {
+		if v, _, _ := admitsLB(everyPort, proto, 1, lb, tg, kind, settings); v != yes {
+			return false
+		}
+	}
+	return true
+}
+
+// allPortsRange is the test of a rule that opens every port (0 or 1 to 65535).
+func allPortsRange(from, to int) bool { return from <= 1 && to >= 65535 }

@@ -179,12 +179,15 @@ func TestUnlinkedRuleForwards(t *testing.T) {
 			Actions: plan.Actions{List: []plan.Action{forward(tg)}}}
 		b.g.ListenerRules = append(b.g.ListenerRules, rule)
 		a := b.lb(withGroups(newLB("aws_lb.a", plan.Application, false), closed("aws_security_group.a")))
-		for _, l := range []*plan.Listener{b.listener(a, "aws_lb_listener.a1", 443, "HTTPS", fixed()), b.listener(a, "aws_lb_listener.a2", 8443, "HTTPS", fixed())} {
+		candidate := func(l *plan.Listener) { // as the linker records it
 			l.UnlinkedRules = []*plan.ListenerRule{rule}
+			rule.Candidates = append(rule.Candidates, l)
 		}
+		candidate(b.listener(a, "aws_lb_listener.a1", 443, "HTTPS", fixed()))
+		candidate(b.listener(a, "aws_lb_listener.a2", 8443, "HTTPS", fixed()))
 		if c.two {
 			o := b.lb(withGroups(newLB("aws_lb.b", plan.Application, false), closed("aws_security_group.b")))
-			b.listener(o, "aws_lb_listener.b1", 443, "HTTPS", fixed()).UnlinkedRules = []*plan.ListenerRule{rule}
+			candidate(b.listener(o, "aws_lb_listener.b1", 443, "HTTPS", fixed()))
 		}
 		fs, ns := runCheck(t, targetPortNotAllowedOut, b.g)
 		if got := outcome(fs, ns); got != c.want {

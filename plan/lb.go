@@ -105,8 +105,11 @@ func (l *Listener) ProtocolIs(ps ...string) bool {
 type ListenerRule struct {
 	Resource
 	Listener Link[Listener]
-	Priority Value[int]
-	Actions  Actions
+	// Candidates are, when Listener could not be told, the listeners it
+	// may belong to (each lists the rule in UnlinkedRules).
+	Candidates []*Listener
+	Priority   Value[int]
+	Actions    Actions
 }
 
 // Actions is an ordered list of actions; Reason is set when the list itself

@@ -256,6 +256,9 @@ func (b *builder) deriveListeners() {
 	for _, l := range b.g.Listeners {
 		l.UnlinkedRules = append(append([]*plan.ListenerRule(nil), ruleCands["scope:"+scope[l]]...), ruleCands["mod:"+mod[l]]...)
 		plan.SortNodes(l.UnlinkedRules)
+		for _, r := range l.UnlinkedRules {
+			r.Candidates = append(r.Candidates, l)
+		}
 		plan.SortNodes(l.Rules)
 	}
 }

@@ -32,7 +32,7 @@ func (p *Input) LiveAddresses() []string {
 func Build(in *Input, opts Options) (*plan.Graph, error) {
 	b := &builder{
 		in:        in,
-		r:         newResolver(in.Config, in.Variables, opts.Locals, opts.Evaluated),
+		r:         newResolver(in, opts.Locals, opts.Evaluated),
 		evaluated: opts.Evaluated,
 		byID:      map[string][]any{},
 		nodeMod:   map[any]string{},
@@ -45,13 +45,6 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		}},
 	}
 	b.g.Secrets = &plan.Secrets{}
-	b.r.unknownCount = map[string]bool{}
-	for _, a := range in.Unexpanded {
-		b.r.unknownCount[plan.ConfigAddress(a)] = true
-	}
-	for _, d := range in.Deferred {
-		b.r.unknownCount[plan.ConfigAddress(d.Address)] = true
-	}
 	if err := b.collect(); err != nil {
 		if le, ok := err.(*Error); ok && le.Path == "" {
 			le.Path = opts.Path

@@ -108,21 +108,29 @@ type memoKey struct {
 	expr *tfjson.Expression
 }
 
-func newResolver(cfg *tfjson.Config, vars map[string]*tfjson.PlanVariable, locals LocalSource, evaluated Evaluated) *resolver {
+func newResolver(in *Input, locals LocalSource, evaluated Evaluated) *resolver {
+	cfg, vars := in.Config, in.Variables
 	r := &resolver{
-		evaluated: evaluated,
-		cfgs:      map[string]*modCfg{},
-		insts:     map[string]map[string][]*inst{},
-		modKeys:   map[string]map[string][]Key{},
-		byKey:     map[instID]*inst{},
-		callSeen:  map[instID]bool{},
-		keyLists:  map[instID][]Key{},
-		same:      map[keyPair]bool{},
-		parsed:    map[refsID]parsedRefs{},
-		steps:     map[string]parsedSteps{},
-		vars:      vars,
-		locals:    locals,
-		memo:      map[memoKey][]referent{},
+		evaluated:    evaluated,
+		cfgs:         map[string]*modCfg{},
+		insts:        map[string]map[string][]*inst{},
+		modKeys:      map[string]map[string][]Key{},
+		byKey:        map[instID]*inst{},
+		callSeen:     map[instID]bool{},
+		keyLists:     map[instID][]Key{},
+		same:         map[keyPair]bool{},
+		parsed:       map[refsID]parsedRefs{},
+		steps:        map[string]parsedSteps{},
+		vars:         vars,
+		locals:       locals,
+		memo:         map[memoKey][]referent{},
+		unknownCount: map[string]bool{},
+	}
+	for _, a := range in.Unexpanded {
+		r.unknownCount[plan.ConfigAddress(a)] = true
+	}
+	for _, d := range in.Deferred {
+		r.unknownCount[plan.ConfigAddress(d.Address)] = true
 	}
 	if cfg != nil && cfg.RootModule != nil {
 		r.addConfig("", cfg.RootModule)
