@@ -218,13 +218,7 @@ func parseRef(s string) (ref, bool) {
 		}
 		r.kind = refModule
 		r.name, _ = traverserName(tr[1])
-		i := 2
-		if i < len(tr) {
-			if k, ok := traverserKey(tr[i]); ok {
-				r.key, r.hasKey = k, true
-				i++
-			}
-		}
+		i := r.keyAt(tr, 2)
 		if i < len(tr) {
 			r.output, _ = traverserName(tr[i])
 			i++
@@ -238,14 +232,7 @@ func parseRef(s string) (ref, bool) {
 		typ, _ := traverserName(tr[1])
 		name, _ := traverserName(tr[2])
 		r.kind, r.local = refResource, "data."+typ+"."+name
-		i := 3
-		if i < len(tr) {
-			if k, ok := traverserKey(tr[i]); ok {
-				r.key, r.hasKey = k, true
-				i++
-			}
-		}
-		r.rest = rest(i)
+		r.rest = rest(r.keyAt(tr, 3))
 		return r, true
 	}
 	if len(tr) < 2 {
@@ -256,15 +243,20 @@ func parseRef(s string) (ref, bool) {
 		return ref{}, false
 	}
 	r.kind, r.local = refResource, root+"."+name
-	i := 2
+	r.rest = rest(r.keyAt(tr, 2))
+	return r, true
+}
+
+// keyAt reads an instance key at step i of a traversal, if there is one,
+// and returns the step after the subject.
+func (r *ref) keyAt(tr hcl.Traversal, i int) int {
 	if i < len(tr) {
 		if k, ok := traverserKey(tr[i]); ok {
 			r.key, r.hasKey = k, true
 			i++
 		}
 	}
-	r.rest = rest(i)
-	return r, true
+	return i
 }
 
 // parseRefs parses an expression's references and keeps, per subject, the
