@@ -20,6 +20,13 @@ var (
 // the types: a resource of such a type, or a module lbguard could not read
 // (which may hold anything).
 func (p *Pass) unreadOf(types []string) []string {
+	key := strings.Join(types, ",")
+	if out, ok := p.unread[key]; ok {
+		return out // once per pass: a rule may report thousands of findings
+	}
+	if p.unread == nil {
+		p.unread = map[string][]string{}
+	}
 	var out []string
 	for _, s := range p.Graph.NotAnalysed {
 		if !s.Unread {
@@ -36,7 +43,9 @@ func (p *Pass) unreadOf(types []string) []string {
 			out = append(out, s.Address)
 		}
 	}
-	return uniqueSorted(out, "")
+	out = uniqueSorted(out, "")
+	p.unread[key] = out
+	return out
 }
 
 // reportAbsence reports a finding that rests on something being absent,

@@ -127,6 +127,8 @@ type Pass struct {
 	meta     Meta
 	findings []Finding
 	notes    []Note
+	// unread caches unreadOf, by the types asked for.
+	unread map[string][]string
 }
 
 // Report records a finding. Rule, name and severity come from the check;
