@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,11 +27,17 @@ var supportedFormats = version.MustConstraints(version.NewConstraint(">= 0.1, < 
 // decoder reads a plan JSON in one streaming pass. It holds in memory only
 // what the graph needs: the variables, the configuration, and the changes
 // and prior state of the resource types lbguard models (each one value at
-// a time, at most MaxValueBytes); everything else is skipped token by token.
+// a time, at most MaxValueBytes); everything else is skipped as it is read.
 type decoder struct {
-	g   *guard
-	dec *jsontext.Decoder
-	in  link.Input
+	s  *scanner
+	in link.Input
+
+	// path is the JSON path of the value being read. A reader that fails
+	// returns without popping it, so that the error can name the place.
+	path []pathStep
+	// names are the member names and other short strings read so far,
+	// each held once.
+	names map[string]string
 
 	seen     map[string]bool // top-level keys
 	errored  bool
@@ -40,12 +47,22 @@ type decoder struct {
 	planned string
 }
 
-// decode reads a plan JSON from r.
-func decode(r io.Reader) (*link.Input, error) { return decodeLimit(r, MaxValueBytes) }
+// pathStep is an object member's name or, when key is empty, an array
+// index.
+type pathStep struct {
+	key   string
+	index int
+}
 
-// decodeLimit is decode with another limit on held values and tokens, for
-// tests.
-func decodeLimit(r io.Reader, limit int64) (*link.Input, error) {
+// maxNames bounds the strings decoder.names holds.
+const maxNames = 1 << 14
+
+// decode reads a plan JSON from r.
+func decode(r io.Reader) (*link.Input, error) { return decodeLimit(r, window, MaxValueBytes) }
+
+// decodeLimit is decode with another window and another limit on held
+// values, for tests.
+func decodeLimit(r io.Reader, size int, limit int64) (*link.Input, error) {
 	text, head, err := decodeText(r)
 	if err != nil {
 		return nil, err
@@ -53,9 +70,7 @@ func decodeLimit(r io.Reader, limit int64) (*link.Input, error) {
 	if what := sniff(head); what != "" {
 		return nil, &InputError{Msg: what}
 	}
-	g := newGuard(text)
-	g.limit, g.tokenLimit = limit, limit
-	d := &decoder{g: g, dec: jsontext.NewDecoder(g), seen: map[string]bool{}}
+	d := &decoder{s: newScanner(text, size, limit), seen: map[string]bool{}, names: map[string]string{}}
 	if err := d.plan(); err != nil {
 		return nil, d.inputError(err)
 	}
@@ -67,38 +82,38 @@ func decodeLimit(r io.Reader, limit int64) (*link.Input, error) {
 
 // plan reads the top-level object.
 func (d *decoder) plan() error {
-	tok, err := d.dec.ReadToken()
+	c, err := d.s.peek()
 	if err == io.EOF {
-		if d.g.in > 0 {
-			return &InputError{Msg: fmt.Sprintf("the file holds only white space (%d bytes), no JSON (expected the output of terraform show -json PLANFILE)", d.g.in)}
+		if d.s.base+int64(d.s.pos) > 0 {
+			return &InputError{Msg: fmt.Sprintf("the file holds only white space (%d bytes), no JSON (expected the output of terraform show -json PLANFILE)", d.s.offset())}
 		}
 		return &InputError{Msg: "the file is empty (expected the output of terraform show -json PLANFILE)"}
 	}
 	if err != nil {
 		return err
 	}
-	if tok.Kind() != '{' {
-		return &InputError{Offset: d.offset(), Msg: fmt.Sprintf("not a Terraform plan: the JSON document is %s, not an object", describeKind(tok.Kind()))}
-	}
-	for d.dec.PeekKind() != '}' {
-		key, err := d.name()
-		if err != nil {
-			return err
+	if c != '{' {
+		at := d.s.offset() + 1
+		if err := d.s.skipValue(); err != nil {
+			return err // not JSON at all
 		}
+		return &InputError{Offset: at, Msg: fmt.Sprintf("not a Terraform plan: the JSON document is %s, not an object", kindOf(c))}
+	}
+	if err := d.object(func(key string) error {
 		d.seen[key] = true
-		if err := d.topLevel(key); err != nil {
-			return err
-		}
-	}
-	if _, err := d.dec.ReadToken(); err != nil {
+		return d.topLevel(key)
+	}); err != nil {
 		return err
 	}
 	// Only white space may follow the plan.
-	if _, err := d.dec.ReadToken(); err != io.EOF {
+	if _, err := d.s.peek(); err != io.EOF {
+		if err != nil {
+			return err
+		}
 		if d.seen["@level"] || d.seen["@message"] {
 			return &InputError{Msg: "this is the streaming log of terraform plan -json (one JSON message per line), not a plan: run terraform plan -out=PLANFILE, then terraform show -json PLANFILE"}
 		}
-		return &InputError{Offset: d.offset(), Msg: "unexpected data after the end of the plan's JSON object"}
+		return &InputError{Offset: d.s.offset() + 1, Msg: "unexpected data after the end of the plan's JSON object"}
 	}
 	return nil
 }
@@ -106,166 +121,317 @@ func (d *decoder) plan() error {
 func (d *decoder) topLevel(key string) error {
 	switch key {
 	case "format_version":
-		if err := d.str(key, &d.in.FormatVersion); err != nil {
+		if err := d.str(&d.in.FormatVersion); err != nil {
 			return err
 		}
 		return checkFormat(d.in.FormatVersion)
 	case "terraform_version":
-		return d.str(key, &d.in.TerraformVersion)
+		return d.str(&d.in.TerraformVersion)
 	case "errored":
-		return d.boolean(key, &d.errored)
+		return d.boolean(&d.errored)
 	case "complete":
 		var b bool
-		if err := d.boolean(key, &b); err != nil {
+		if err := d.boolean(&b); err != nil {
 			return err
 		}
 		d.complete = &b
 		return nil
 	case "variables":
-		return d.hold(key, &d.in.Variables)
+		return d.hold(&d.in.Variables)
 	case "configuration":
-		return d.hold(key, &d.in.Config)
+		return d.hold(&d.in.Config)
 	case "resource_changes":
-		return d.array(key, d.change)
+		return d.array(d.change)
 	case "prior_state":
-		return d.object(key, func(k, path string) error {
+		return d.object(func(k string) error {
 			if k != "values" {
-				return d.dec.SkipValue()
+				return d.s.skipValue()
 			}
-			return d.stateValues(path, true)
+			return d.stateValues(true)
 		})
 	case "planned_values":
-		return d.stateValues(key, false)
+		return d.stateValues(false)
 	case "deferred_changes":
-		return d.array(key, d.deferred)
+		return d.array(d.deferred)
 	}
 	// resource_drift, output_changes, relevant_attributes, checks and
 	// anything newer are not needed.
-	return d.dec.SkipValue()
+	return d.s.skipValue()
 }
 
-// name reads an object member's name.
-func (d *decoder) name() (string, error) {
-	tok, err := d.dec.ReadToken()
+// name returns a string held once for the text b.
+func (d *decoder) name(b []byte) string {
+	if s, ok := d.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.names) < maxNames && len(s) <= 256 {
+		d.names[s] = s
+	}
+	return s
+}
+
+// object reads an object, calling member with each member's name; member
+// must read the value. null is an empty object. A name given twice is an
+// error: which value counts would be a guess.
+func (d *decoder) object(member func(key string) error) error {
+	c, err := d.s.next()
 	if err != nil {
-		return "", err
-	}
-	return tok.String(), nil
-}
-
-// object reads an object at path, calling member for each member; member
-// must consume the value. null is an empty object.
-func (d *decoder) object(path string, member func(key, path string) error) error {
-	if d.dec.PeekKind() == 'n' {
-		_, err := d.dec.ReadToken()
 		return err
 	}
-	if err := d.expect(path, '{'); err != nil {
+	if c == 'n' {
+		return d.s.literal("null")
+	}
+	if c != '{' {
+		return d.wrongKind(c, "an object")
+	}
+	if err := d.s.enter(); err != nil {
 		return err
 	}
-	for d.dec.PeekKind() != '}' {
-		key, err := d.name()
+	d.s.pos++
+	var names [16]string
+	seen := names[:0]
+	for first := true; ; first = false {
+		c, err := d.s.next()
 		if err != nil {
 			return err
 		}
-		if err := member(key, path+"."+key); err != nil {
+		if c == '}' {
+			break
+		}
+		if !first {
+			if c != ',' {
+				return d.s.fail(d.s.pos, "invalid character %s after an object member: expected ',' or '}'", quoteByte(c))
+			}
+			d.s.pos++
+		}
+		start := d.s.pos
+		text, err := d.s.readString()
+		if err != nil {
 			return err
 		}
-	}
-	_, err := d.dec.ReadToken()
-	return err
-}
-
-// array reads an array at path, calling elem for each element. null is an
-// empty array.
-func (d *decoder) array(path string, elem func(path string) error) error {
-	if d.dec.PeekKind() == 'n' {
-		_, err := d.dec.ReadToken()
-		return err
-	}
-	if err := d.expect(path, '['); err != nil {
-		return err
-	}
-	for i := 0; d.dec.PeekKind() != ']'; i++ {
-		if err := elem(path + "[" + strconv.Itoa(i) + "]"); err != nil {
+		key := d.name(text)
+		if slices.Contains(seen, key) {
+			return d.s.fail(start, "the object has the member %s twice", strconv.Quote(key))
+		}
+		seen = append(seen, key)
+		if err := d.s.consume(':', "after an object member's name"); err != nil {
 			return err
 		}
-	}
-	_, err := d.dec.ReadToken()
-	return err
-}
-
-// expect reads a '{' or '[' at path.
-func (d *decoder) expect(path string, kind jsontext.Kind) error {
-	if k := d.dec.PeekKind(); k != kind {
-		if k == 0 {
-			_, err := d.dec.ReadToken()
+		n := len(d.path)
+		d.path = append(d.path, pathStep{key: key})
+		if err := member(key); err != nil {
 			return err
 		}
-		want := "an object"
-		if kind == '[' {
-			want = "an array"
-		}
-		return &InputError{Offset: d.offset(), Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, not %s", path, describeKind(k), want)}
+		d.path = d.path[:n]
 	}
-	_, err := d.dec.ReadToken()
-	return err
-}
-
-// str reads a string (or null) at path.
-func (d *decoder) str(path string, into *string) error {
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
-	case '"':
-		*into = tok.String()
-		return nil
-	case 'n':
-		return nil
-	case '{', '[':
-		return &InputError{Offset: d.offset(), Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, expected a string", path, describeKind(tok.Kind()))}
-	}
-	return &InputError{Offset: d.offset(), Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, expected a string", path, describeKind(tok.Kind()))}
-}
-
-// boolean reads true, false or null at path.
-func (d *decoder) boolean(path string, into *bool) error {
-	if k := d.dec.PeekKind(); k != 't' && k != 'f' && k != 'n' {
-		return &InputError{Offset: d.offset(), Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, expected true or false", path, describeKind(k))}
-	}
-	tok, err := d.dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	*into = tok.Kind() == 't'
+	d.s.pos++
+	d.s.depth--
 	return nil
 }
 
-// hold reads the value at path whole (at most MaxValueBytes) and decodes
-// it into v.
-func (d *decoder) hold(path string, v any) error {
-	raw, start, err := d.value(path)
+// array reads an array, calling elem for each element. null is an empty
+// array.
+func (d *decoder) array(elem func() error) error {
+	c, err := d.s.next()
 	if err != nil {
 		return err
 	}
-	return unmarshal(path, raw, start, v)
+	if c == 'n' {
+		return d.s.literal("null")
+	}
+	if c != '[' {
+		return d.wrongKind(c, "an array")
+	}
+	if err := d.s.enter(); err != nil {
+		return err
+	}
+	d.s.pos++
+	for i := 0; ; i++ {
+		c, err := d.s.next()
+		if err != nil {
+			return err
+		}
+		if c == ']' {
+			break
+		}
+		if i > 0 {
+			if c != ',' {
+				return d.s.fail(d.s.pos, "invalid character %s after an array element: expected ',' or ']'", quoteByte(c))
+			}
+			d.s.pos++
+		}
+		n := len(d.path)
+		d.path = append(d.path, pathStep{index: i})
+		if err := elem(); err != nil {
+			return err
+		}
+		d.path = d.path[:n]
+	}
+	d.s.pos++
+	d.s.depth--
+	return nil
 }
 
-// value reads the value at path whole, at most MaxValueBytes, and returns
-// it with its offset. The bytes are valid until the next read.
-func (d *decoder) value(path string) (jsontext.Value, int64, error) {
-	d.g.hold(d.dec.InputOffset())
-	raw, err := d.dec.ReadValue()
-	d.g.release()
+// wrongKind is the error for a value of the wrong kind where the decoder
+// is; a byte that starts no value is a syntax error.
+func (d *decoder) wrongKind(c byte, want string) error {
+	at := d.s.offset() + 1
+	if err := d.s.skipValue(); err != nil {
+		return err // not JSON at all
+	}
+	return &InputError{Offset: at, Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, not %s", d.where(), kindOf(c), want)}
+}
+
+// where renders the path of the value being read.
+func (d *decoder) where() string { return renderPath(d.path) }
+
+// renderPath renders a JSON path: a.b[0].c.
+func renderPath(path []pathStep) string {
+	var b strings.Builder
+	for _, p := range path {
+		if p.key == "" {
+			b.WriteString("[" + strconv.Itoa(p.index) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p.key)
+	}
+	return b.String()
+}
+
+// str reads a string (or null).
+func (d *decoder) str(into *string) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case '"':
+		text, err := d.s.readString()
+		if err != nil {
+			return err
+		}
+		*into = string(text)
+		return nil
+	case 'n':
+		return d.s.literal("null")
+	}
+	return d.notA(c, "a string")
+}
+
+// token reads a short string that recurs (a type, a mode, an action, a
+// module address) and holds each once.
+func (d *decoder) token(into *string) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case '"':
+		text, err := d.s.readString()
+		if err != nil {
+			return err
+		}
+		*into = d.name(text)
+		return nil
+	case 'n':
+		return d.s.literal("null")
+	}
+	return d.notA(c, "a string")
+}
+
+// notA is the error for a value that is not of the kind expected.
+func (d *decoder) notA(c byte, want string) error {
+	at := d.s.offset() + 1
+	if err := d.s.skipValue(); err != nil {
+		return err // not JSON at all
+	}
+	return &InputError{Offset: at, Msg: fmt.Sprintf("not a valid Terraform plan: %s is %s, expected %s", d.where(), kindOf(c), want)}
+}
+
+// boolean reads true, false or null.
+func (d *decoder) boolean(into *bool) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case 't':
+		*into = true
+		return d.s.literal("true")
+	case 'f':
+		*into = false
+		return d.s.literal("false")
+	case 'n':
+		return d.s.literal("null")
+	}
+	return d.notA(c, "true or false")
+}
+
+// index reads a resource instance's index: a number, a string or null.
+func (d *decoder) index(into *any) error {
+	c, err := d.s.next()
+	if err != nil {
+		return err
+	}
+	switch {
+	case c == '"':
+		var s string
+		err := d.str(&s)
+		*into = s
+		return err
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := d.s.offset()
+		text, err := d.s.number(true)
+		if err != nil {
+			return err
+		}
+		f, err := strconv.ParseFloat(string(text), 64)
+		if err != nil {
+			return &InputError{Offset: start + 1, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", d.where(), text)}
+		}
+		*into = f
+		return nil
+	}
+	return d.hold(into)
+}
+
+// actions reads a change's actions.
+func (d *decoder) actions(into *tfjson.Actions) error {
+	*into = tfjson.Actions{}
+	return d.array(func() error {
+		var a string
+		if err := d.token(&a); err != nil {
+			return err
+		}
+		*into = append(*into, tfjson.Action(a))
+		return nil
+	})
+}
+
+// hold reads a value whole (at most MaxValueBytes) and decodes it into v.
+func (d *decoder) hold(v any) error {
+	raw, start, err := d.raw()
+	if err != nil {
+		return err
+	}
+	return unmarshal(d.where(), raw, start, v)
+}
+
+// raw reads a value whole, at most MaxValueBytes, and returns it with its
+// offset. The bytes are valid until the next read.
+func (d *decoder) raw() ([]byte, int64, error) {
+	raw, start, err := d.s.raw()
 	if err != nil {
 		if tl, ok := tooLarge(err); ok {
-			return nil, 0, &InputError{Offset: tl.offset, original: true, Msg: fmt.Sprintf("%s is %s, the most lbguard holds of one value", path, tl.Error()[len(tl.what)+1:])}
+			return nil, 0, &InputError{Offset: tl.offset, Msg: fmt.Sprintf("%s is %s, the most lbguard holds of one value", d.where(), tl.Error())}
 		}
 		return nil, 0, err
 	}
-	return raw, d.dec.InputOffset() - int64(len(raw)), nil
+	return raw, start, nil
 }
 
 // slimChange is what lbguard reads of a resource change of any type.
@@ -277,47 +443,58 @@ type slimChange struct {
 }
 
 // change reads one element of resource_changes: the values only of the
-// resource types lbguard models.
-func (d *decoder) change(path string) error {
+// resource types lbguard models. Terraform writes the type before the
+// change; when a plan has its keys in another order (sorted, say), the
+// type is read from the address, which comes before the change in both.
+func (d *decoder) change() error {
 	var s slimChange
 	var ch *tfjson.Change
 	var pending []byte // a change read before the type was known
 	var pendingAt int64
 	seenChange := false
-	err := d.object(path, func(key, kpath string) error {
+	guessed := "" // the type read from the address
+	n := len(d.path)
+	err := d.object(func(key string) error {
 		switch key {
 		case "address":
-			return d.str(kpath, &s.Address)
+			return d.str(&s.Address)
 		case "module_address":
-			return d.str(kpath, &s.ModuleAddress)
+			return d.token(&s.ModuleAddress)
 		case "type":
-			return d.str(kpath, &s.Type)
+			return d.token(&s.Type)
 		case "name":
-			return d.str(kpath, &s.Name)
+			return d.str(&s.Name)
 		case "deposed":
-			return d.str(kpath, &s.Deposed)
+			return d.str(&s.Deposed)
 		case "mode":
 			var m string
-			err := d.str(kpath, &m)
+			err := d.token(&m)
 			s.Mode = tfjson.ResourceMode(m)
 			return err
 		case "index":
-			return d.hold(kpath, &s.Index)
+			return d.index(&s.Index)
 		case "change":
 			seenChange = true
-			if d.dec.PeekKind() == 'n' {
-				_, err := d.dec.ReadToken()
-				return err
+			if c, err := d.s.next(); err != nil || c == 'n' {
+				if err != nil {
+					return err
+				}
+				return d.s.literal("null")
 			}
-			if s.Type != "" && !link.Modelled(s.Type) {
-				return d.object(kpath, func(k, p string) error {
+			typ := s.Type
+			if typ == "" {
+				guessed = typeOfAddress(s.Address)
+				typ = guessed
+			}
+			if typ != "" && !link.Modelled(typ) {
+				return d.object(func(k string) error {
 					if k == "actions" {
-						return d.hold(p, &s.Actions)
+						return d.actions(&s.Actions)
 					}
-					return d.dec.SkipValue()
+					return d.s.skipValue()
 				})
 			}
-			raw, start, err := d.value(kpath)
+			raw, start, err := d.raw()
 			if err != nil {
 				return err
 			}
@@ -326,18 +503,22 @@ func (d *decoder) change(path string) error {
 				return nil
 			}
 			ch = new(tfjson.Change)
-			return unmarshal(kpath, raw, start, ch)
+			return unmarshal(d.where(), raw, start, ch)
 		}
-		return d.dec.SkipValue()
+		return d.s.skipValue()
 	})
 	if err != nil {
 		return err
 	}
+	path := renderPath(d.path[:n])
 	who := path
 	if s.Address != "" {
 		who = s.Address
 	}
 	modelled := link.Modelled(s.Type)
+	if guessed != "" && !link.Modelled(guessed) && modelled && pending == nil {
+		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", who, s.Type, guessed)}
+	}
 	if pending != nil && modelled {
 		ch = new(tfjson.Change)
 		if err := unmarshal(path+".change", pending, pendingAt, ch); err != nil {
@@ -355,14 +536,11 @@ func (d *decoder) change(path string) error {
 	switch {
 	case s.Address == "" || s.Type == "":
 		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no address or no type", path)}
-	case !seenChange || (ch == nil && modelled) || (!modelled && s.Actions == nil && pending == nil && !seenChange):
+	case !seenChange || (ch == nil && modelled):
 		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no change (Terraform writes one for every resource change)", who)}
 	}
 	rc := &tfjson.ResourceChange{Address: s.Address, ModuleAddress: s.ModuleAddress, Mode: s.Mode, Type: s.Type, Name: s.Name, Index: s.Index, DeposedKey: s.Deposed}
 	if !modelled {
-		if s.Actions == nil && !seenChange {
-			return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no change", who)}
-		}
 		rc.Change = &tfjson.Change{Actions: s.Actions}
 		d.in.Others = append(d.in.Others, rc)
 		return nil
@@ -373,6 +551,63 @@ func (d *decoder) change(path string) error {
 	rc.Change = ch
 	d.in.Changes = append(d.in.Changes, rc)
 	return nil
+}
+
+// typeOfAddress returns the resource type an instance address names
+// (module.a["k"].data.aws_x.name[0] names aws_x), "" when it cannot tell.
+func typeOfAddress(a string) string {
+	for strings.HasPrefix(a, "module.") {
+		rest := a[len("module."):]
+		i := strings.IndexAny(rest, ".[")
+		if i <= 0 {
+			return ""
+		}
+		rest = rest[i:]
+		if rest[0] == '[' {
+			n := keyLength(rest)
+			if n < 0 {
+				return ""
+			}
+			rest = rest[n:]
+		}
+		if !strings.HasPrefix(rest, ".") {
+			return ""
+		}
+		a = rest[1:]
+	}
+	a = strings.TrimPrefix(a, "data.")
+	i := strings.IndexByte(a, '.')
+	if i <= 0 {
+		return ""
+	}
+	return a[:i]
+}
+
+// keyLength is the length of the instance key ([0] or ["a\"b"]) that s
+// starts with, -1 when it is not one.
+func keyLength(s string) int {
+	if len(s) < 3 || s[0] != '[' {
+		return -1
+	}
+	if s[1] != '"' {
+		i := strings.IndexByte(s, ']')
+		if i < 2 {
+			return -1
+		}
+		return i + 1
+	}
+	for i := 2; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			if i+1 < len(s) && s[i+1] == ']' {
+				return i + 2
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // checkChange refuses value shapes Terraform never writes, which would
@@ -411,34 +646,34 @@ func checkChange(who string, ch *tfjson.Change) error {
 // stateValues reads planned_values or prior_state.values: a tree of
 // modules. With keep, the resources of modelled types are kept as prior
 // state; otherwise only the address of one is noted.
-func (d *decoder) stateValues(path string, keep bool) error {
-	return d.object(path, func(key, kpath string) error {
+func (d *decoder) stateValues(keep bool) error {
+	return d.object(func(key string) error {
 		if key != "root_module" {
-			return d.dec.SkipValue()
+			return d.s.skipValue()
 		}
-		return d.stateModule(kpath, keep)
+		return d.stateModule(keep)
 	})
 }
 
-func (d *decoder) stateModule(path string, keep bool) error {
+func (d *decoder) stateModule(keep bool) error {
 	var address string
 	var found []*link.PriorResource
-	err := d.object(path, func(key, kpath string) error {
+	err := d.object(func(key string) error {
 		switch key {
 		case "address":
-			return d.str(kpath, &address)
+			return d.token(&address)
 		case "resources":
-			return d.array(kpath, func(p string) error {
-				r, err := d.stateResource(p, keep)
+			return d.array(func() error {
+				r, err := d.stateResource(keep)
 				if r != nil {
 					found = append(found, r)
 				}
 				return err
 			})
 		case "child_modules":
-			return d.array(kpath, func(p string) error { return d.stateModule(p, keep) })
+			return d.array(func() error { return d.stateModule(keep) })
 		}
-		return d.dec.SkipValue()
+		return d.s.skipValue()
 	})
 	for _, r := range found {
 		r.Module = address
@@ -449,44 +684,46 @@ func (d *decoder) stateModule(path string, keep bool) error {
 
 // stateResource reads one resource of a state tree; it returns it when it
 // is kept.
-func (d *decoder) stateResource(path string, keep bool) (*link.PriorResource, error) {
+func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 	sr := new(tfjson.StateResource)
-	var pending []struct {
+	type held struct {
 		key   string
 		raw   []byte
 		start int64
 	}
-	err := d.object(path, func(key, kpath string) error {
+	var pending []held
+	n := len(d.path)
+	err := d.object(func(key string) error {
 		switch key {
 		case "address":
-			return d.str(kpath, &sr.Address)
+			return d.str(&sr.Address)
 		case "type":
-			return d.str(kpath, &sr.Type)
+			return d.token(&sr.Type)
 		case "name":
-			return d.str(kpath, &sr.Name)
+			return d.str(&sr.Name)
 		case "mode":
 			var m string
-			err := d.str(kpath, &m)
+			err := d.token(&m)
 			sr.Mode = tfjson.ResourceMode(m)
 			return err
 		case "index":
-			return d.hold(kpath, &sr.Index)
+			return d.index(&sr.Index)
 		case "values", "sensitive_values":
-			if !keep || (sr.Type != "" && !link.Modelled(sr.Type)) {
-				return d.dec.SkipValue()
+			typ := sr.Type
+			if typ == "" {
+				typ = typeOfAddress(sr.Address)
 			}
-			raw, start, err := d.value(kpath)
+			if !keep || (typ != "" && !link.Modelled(typ)) {
+				return d.s.skipValue()
+			}
+			raw, start, err := d.raw()
 			if err != nil {
 				return err
 			}
-			pending = append(pending, struct {
-				key   string
-				raw   []byte
-				start int64
-			}{key, bytes.Clone(raw), start})
+			pending = append(pending, held{key, bytes.Clone(raw), start})
 			return nil
 		}
-		return d.dec.SkipValue()
+		return d.s.skipValue()
 	})
 	if err != nil || !link.Modelled(sr.Type) {
 		return nil, err
@@ -497,6 +734,11 @@ func (d *decoder) stateResource(path string, keep bool) (*link.PriorResource, er
 		}
 		return nil, nil
 	}
+	if len(pending) == 0 && sr.Type != typeOfAddress(sr.Address) {
+		// The values were skipped for the type the address names.
+		return nil, &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", sr.Address, sr.Type, typeOfAddress(sr.Address))}
+	}
+	path := renderPath(d.path[:n])
 	for _, p := range pending {
 		switch p.key {
 		case "values":
@@ -512,24 +754,24 @@ func (d *decoder) stateResource(path string, keep bool) (*link.PriorResource, er
 }
 
 // deferred reads one element of deferred_changes.
-func (d *decoder) deferred(path string) error {
+func (d *decoder) deferred() error {
 	var reason, address, typ string
-	err := d.object(path, func(key, kpath string) error {
+	err := d.object(func(key string) error {
 		switch key {
 		case "reason":
-			return d.str(kpath, &reason)
+			return d.str(&reason)
 		case "resource_change":
-			return d.object(kpath, func(k, p string) error {
+			return d.object(func(k string) error {
 				switch k {
 				case "address":
-					return d.str(p, &address)
+					return d.str(&address)
 				case "type":
-					return d.str(p, &typ)
+					return d.token(&typ)
 				}
-				return d.dec.SkipValue()
+				return d.s.skipValue()
 			})
 		}
-		return d.dec.SkipValue()
+		return d.s.skipValue()
 	})
 	if err == nil && link.Modelled(typ) {
 		d.in.Deferred = append(d.in.Deferred, link.Deferred{Address: address, Reason: reason})
@@ -589,7 +831,7 @@ func checkFormat(v string) error {
 // The value was checked by the tokenizer already: go-json-experiment's
 // decoder reads it in one pass (encoding/json would scan it twice).
 func unmarshal(path string, raw []byte, start int64, v any) error {
-	if err := jsonv2.Unmarshal(raw, v, jsonv1.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(false)); err != nil {
+	if err := jsonv2.Unmarshal(raw, v, jsonv1.DefaultOptionsV1(), jsonv2.RejectUnknownMembers(false), jsontext.AllowDuplicateNames(false)); err != nil {
 		var se *jsonv2.SemanticError
 		if errors.As(err, &se) {
 			return semanticError(path, se, start)
@@ -649,53 +891,58 @@ func valueError(path string, err error, base int64) error {
 	return &InputError{Offset: base, Msg: fmt.Sprintf("not a valid Terraform plan: %s: %v", path, err)}
 }
 
-// inputError turns an error of the tokenizer or the guard into an
-// InputError with an offset in the original input.
+// inputError turns an error of the scanner into an InputError.
 func (d *decoder) inputError(err error) error {
 	var ie *InputError
 	if errors.As(err, &ie) {
-		if ie.Offset > 0 && !ie.original {
-			ie.Offset = d.g.original(ie.Offset)
-		}
 		return ie
 	}
 	if tl, ok := tooLarge(err); ok {
-		return &InputError{Offset: tl.offset, original: true, Msg: fmt.Sprintf("%s at %s is %s", tl.what, readablePath(d.dec.StackPointer()), tl.Error()[len(tl.what)+1:])}
+		where := "in the top-level object"
+		if p := d.where(); p != "" {
+			where = "at " + p
+		}
+		return &InputError{Offset: tl.offset, Msg: fmt.Sprintf("a value %s is %s, the most lbguard holds of one value", where, tl.Error())}
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+	if errors.Is(err, errTruncated) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &InputError{Msg: "unexpected end of file: the plan is truncated (the file ends in the middle of its JSON)"}
 	}
-	var se *jsontext.SyntacticError
+	var se *syntaxError
 	if errors.As(err, &se) {
-		if errors.Is(se.Err, io.ErrUnexpectedEOF) {
-			return &InputError{Msg: "unexpected end of file: the plan is truncated (the file ends in the middle of its JSON)"}
-		}
-		msg := "invalid JSON: " + strings.TrimPrefix(se.Err.Error(), "jsontext: ")
-		if p := readablePath(se.JSONPointer); p != "" {
+		msg := "invalid JSON: " + se.msg
+		if p := d.where(); p != "" {
 			msg += " (in " + p + ")"
 		}
-		return &InputError{Offset: d.g.original(se.ByteOffset) + 1, Msg: msg}
+		return &InputError{Offset: se.offset, Msg: msg}
 	}
-	return &InputError{Offset: d.g.original(d.dec.InputOffset()), Msg: err.Error()}
+	return &InputError{Offset: d.s.offset(), Msg: err.Error()}
 }
 
-// offset is the decoder's position in the text it was given.
-func (d *decoder) offset() int64 { return d.dec.InputOffset() }
+// tooLarge returns the scanner's size error within err, if any.
+func tooLarge(err error) (*errTooLarge, bool) {
+	var e *errTooLarge
+	ok := errors.As(err, &e)
+	return e, ok
+}
 
-// readablePath renders a JSON pointer as a path: /a/0/b -> a[0].b.
-func readablePath(p jsontext.Pointer) string {
-	var b strings.Builder
-	for tok := range p.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
+// kindOf names the kind of JSON value that starts with c, "" when none
+// does.
+func kindOf(c byte) string {
+	switch {
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "an array"
+	case c == '"':
+		return "a string"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
 	}
-	return b.String()
+	return ""
 }
 
 // InputError is a problem with the input file: its message is meant to be
@@ -706,8 +953,6 @@ type InputError struct {
 	Line   int    // line and column, when they could be computed
 	Column int
 	Msg    string
-	// original marks an offset already in the original input.
-	original bool
 }
 
 func (e *InputError) Error() string {
@@ -760,4 +1005,20 @@ func describeKind(k jsontext.Kind) string {
 		return "null"
 	}
 	return "not a JSON value"
+}
+
+// readablePath renders a JSON pointer as a path: /a/0/b -> a[0].b.
+func readablePath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
 }

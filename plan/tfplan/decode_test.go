@@ -1,0 +1,97 @@
+package tfplan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lbguard/lbguard/plan/link"
+)
+
+// TestKeyOrderAndLayoutDoNotMatter: a plan whose keys are sorted (as jq -S
+// or any map-based tool writes them, with each change before its type)
+// and whose layout is indented reads exactly as the plan Terraform wrote.
+func TestKeyOrderAndLayoutDoNotMatter(t *testing.T) {
+	var paths []string
+	for _, pattern := range []string{"../../fixtures/*/plan.json", "../../fixtures/corpus/*.json"} {
+		p, _ := filepath.Glob(pattern)
+		paths = append(paths, p...)
+	}
+	if len(paths) < 30 {
+		t.Fatalf("only %d plans", len(paths))
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		sorted, err := json.MarshalIndent(doc, "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Read(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		got, err := Read(bytes.NewReader(sorted))
+		if err != nil {
+			t.Fatalf("%s sorted: %v", path, err)
+		}
+		// Sensitivity masks are kept as their text: compare what they say.
+		for _, in := range []*link.Input{got, want} {
+			for _, p := range in.Prior {
+				var b bytes.Buffer
+				if len(p.SensitiveValues) > 0 && json.Compact(&b, p.SensitiveValues) == nil {
+					p.SensitiveValues = b.Bytes()
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the plan with sorted keys reads differently", path)
+		}
+	}
+}
+
+// TestAddressAndTypeMustAgree: when a change comes before its type, lbguard
+// goes by the address; a type that contradicts it is refused rather than
+// read without its values.
+func TestAddressAndTypeMustAgree(t *testing.T) {
+	doc := `{"format_version":"1.2","planned_values":{},"configuration":{},"resource_changes":[
+		{"address":"aws_s3_bucket.x","change":{"actions":["create"],"after":{"port":80}},"mode":"managed","name":"x","type":"aws_lb_listener"}]}`
+	_, err := Read(strings.NewReader(doc))
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Msg != "not a valid Terraform plan: aws_s3_bucket.x has the type aws_lb_listener, but its address names a aws_s3_bucket" {
+		t.Errorf("got %v", err)
+	}
+	// The other way round, the values are held and the type decides.
+	doc = strings.Replace(doc, `"aws_s3_bucket.x"`, `"aws_lb_listener.x"`, 1)
+	doc = strings.Replace(doc, `"type":"aws_lb_listener"`, `"type":"aws_s3_bucket"`, 1)
+	in, err := Read(strings.NewReader(doc))
+	if err != nil || len(in.Others) != 1 || len(in.Changes) != 0 || in.Others[0].Change.Actions[0] != "create" {
+		t.Errorf("got %+v, %v", in, err)
+	}
+}
+
+// TestDuplicateMembers: a member given twice in what lbguard reads is
+// refused, with its place; which value counts would be a guess.
+func TestDuplicateMembers(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"format_version":"1.2","format_version":"1.2"}`:                                                                       `invalid JSON: the object has the member "format_version" twice`,
+		`{"format_version":"1.2","resource_changes":[{"address":"aws_lb.x","type":"aws_lb","type":"aws_s3_bucket"}]}`:           `(in resource_changes[0])`,
+		`{"format_version":"1.2","resource_changes":[{"address":"aws_lb.x","type":"aws_lb","change":{"after":{},"after":{}}}]}`: `resource_changes[0].change`,
+	} {
+		_, err := Read(strings.NewReader(doc))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", doc, err, want)
+		}
+	}
+}
