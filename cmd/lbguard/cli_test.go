@@ -204,7 +204,7 @@ func TestBadInput(t *testing.T) {
 		{"errored plan", write("errored.json", setKey("errored", true)), []string{"errored.json", `"errored": true`, "Terraform failed while planning"}},
 		{"array", write("array.json", []byte(`[1, 2]`)), []string{"array.json", "not a Terraform plan: the JSON document is an array"}},
 		{"wrong type", write("wrongtype.json", setKey("resource_changes", "nope")), []string{"wrongtype.json", "resource_changes is a string, not an array"}},
-		{"wrong nested type", write("nested.json", []byte(`{"format_version":"1.2","resource_changes":[{"type":"aws_lb","change":{"actions":"create"}}]}`)), []string{"nested.json", "not a valid Terraform plan: resource_changes[0].change.actions is a JSON string, expected an array"}},
+		{"wrong nested type", write("nested.json", []byte(`{"format_version":"1.2","resource_changes":[{"type":"aws_lb","change":{"actions":"create"}}]}`)), []string{"nested.json", "not a valid Terraform plan: resource_changes[0].change.actions is a string, not an array"}},
 		{"trailing garbage", write("trailing.json", append(append([]byte{}, plan...), []byte("{}")...)), []string{"trailing.json", "unexpected data after the end of the plan"}},
 		{"raw state", "testdata/terraform.tfstate", []string{"terraform.tfstate: this is a Terraform state file, not a plan"}},
 		{"state JSON", "testdata/state-show.json", []string{"state-show.json", "JSON of a Terraform state", "not a plan"}},

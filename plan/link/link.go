@@ -16,13 +16,17 @@ import (
 // resources that exist after apply.
 func (p *Input) LiveAddresses() []string {
 	var out []string
-	for _, list := range [][]*tfjson.ResourceChange{p.Changes, p.Others} {
-		for _, rc := range list {
-			if rc.DeposedKey != "" || rc.Change == nil || actionOf(rc.Change.Actions) == "delete" {
-				continue
-			}
-			out = append(out, plan.ConfigAddress(rc.Address))
+	for _, rc := range p.Changes {
+		if rc.DeposedKey != "" || rc.Change == nil || actionOf(rc.Change.Actions) == "delete" {
+			continue
 		}
+		out = append(out, plan.ConfigAddress(rc.Address))
+	}
+	for _, o := range p.Others {
+		if o.Deposed != "" || actionOf(o.Actions) == "delete" {
+			continue
+		}
+		out = append(out, plan.ConfigAddress(o.Address))
 	}
 	return out
 }
@@ -99,21 +103,22 @@ type builder struct {
 
 // collect gathers every resource instance of the plan.
 func (b *builder) collect() error {
-	seen := map[string]bool{}
-	add := func(rc *tfjson.ResourceChange, decoded bool) error {
-		if rc.DeposedKey != "" || rc.Change == nil {
+	seen := make(map[string]bool, len(b.in.Changes)+len(b.in.Others)+len(b.in.Prior))
+	add := func(o Other, rc *tfjson.ResourceChange) error {
+		decoded := rc != nil
+		if o.Deposed != "" || (decoded && rc.Change == nil) {
 			return nil // a deposed object is being destroyed
 		}
 		in := &inst{
-			addr:    rc.Address,
-			mod:     rc.ModuleAddress,
-			typ:     rc.Type,
-			mode:    rc.Mode,
-			key:     KeyFromIndex(rc.Index),
-			action:  actionOf(rc.Change.Actions),
+			addr:    o.Address,
+			mod:     o.ModuleAddress,
+			typ:     o.Type,
+			mode:    o.Mode,
+			key:     KeyFromIndex(o.Index),
+			action:  actionOf(o.Actions),
 			decoded: decoded,
 		}
-		in.local = localAddr(rc.Mode, rc.Type, rc.Name)
+		in.local = localAddr(o.Mode, o.Type, o.Name)
 		if decoded {
 			in.after = afterOf(rc.Change, in.action)
 			in.after.path, in.after.bad = in.addr+": change."+map[bool]string{true: "before", false: "after"}[in.action == "delete" || in.action == "forget"], &b.bad
@@ -132,12 +137,16 @@ func (b *builder) collect() error {
 		return b.addInstance(in)
 	}
 	for _, rc := range b.in.Changes {
-		if err := add(rc, true); err != nil {
+		o := Other{Address: rc.Address, ModuleAddress: rc.ModuleAddress, Type: rc.Type, Name: rc.Name, Mode: rc.Mode, Index: rc.Index, Deposed: rc.DeposedKey}
+		if rc.Change != nil {
+			o.Actions = rc.Change.Actions
+		}
+		if err := add(o, rc); err != nil {
 			return err
 		}
 	}
-	for _, rc := range b.in.Others {
-		if err := add(rc, false); err != nil {
+	for _, o := range b.in.Others {
+		if err := add(o, nil); err != nil {
 			return err
 		}
 	}

@@ -15,8 +15,9 @@ type Input struct {
 	Variables        map[string]*tfjson.PlanVariable
 	// Changes are the resources of modelled types, with their values.
 	Changes []*tfjson.ResourceChange
-	// Others are resources of other types: address and actions only.
-	Others []*tfjson.ResourceChange
+	// Others are resources of other types: what they are and what the
+	// plan does with them, without their values.
+	Others []Other
 	// Prior are prior_state resources of modelled types.
 	Prior  []*PriorResource
 	Config *tfjson.Config
@@ -33,6 +34,16 @@ type Input struct {
 	// could not be told (an unknown count in source mode): a reference that
 	// finds none of their instances is unknown, not empty.
 	Unexpanded []string
+}
+
+// Other is a resource change of a type lbguard does not model. A plan may
+// hold tens of thousands: it is kept small.
+type Other struct {
+	Address, ModuleAddress, Type, Name string
+	Mode                               tfjson.ResourceMode
+	Index                              any // as in tfjson.ResourceChange
+	Deposed                            string
+	Actions                            tfjson.Actions
 }
 
 // Deferred is a resource change a partial plan defers.

@@ -44,12 +44,14 @@ type resolver struct {
 	// each resource once, and same remembers which key lists were compared.
 	byKey    map[instID]*inst
 	callSeen map[instID]bool
-	keyLists map[instID][]Key
-	same     map[keyPair]bool
-	parsed   map[refsID]parsedRefs
-	steps    map[string]parsedSteps
-	vars     map[string]*tfjson.PlanVariable
-	locals   LocalSource
+	// pathsSeen holds the module instances whose paths are recorded.
+	pathsSeen map[string]bool
+	keyLists  map[instID][]Key
+	same      map[keyPair]bool
+	parsed    map[refsID]parsedRefs
+	steps     map[string]parsedSteps
+	vars      map[string]*tfjson.PlanVariable
+	locals    LocalSource
 	// evaluated is Options.Evaluated, if any.
 	evaluated Evaluated
 	// memo keeps what each expression resolved to in each origin, so that
@@ -115,8 +117,9 @@ func newResolver(in *Input, locals LocalSource, evaluated Evaluated) *resolver {
 		cfgs:         map[string]*modCfg{},
 		insts:        map[string]map[string][]*inst{},
 		modKeys:      map[string]map[string][]Key{},
-		byKey:        map[instID]*inst{},
+		byKey:        make(map[instID]*inst, len(in.Changes)+len(in.Others)+len(in.Prior)),
 		callSeen:     map[instID]bool{},
+		pathsSeen:    map[string]bool{},
 		keyLists:     map[instID][]Key{},
 		same:         map[keyPair]bool{},
 		parsed:       map[refsID]parsedRefs{},
@@ -158,10 +161,30 @@ func (r *resolver) addConfig(path string, m *tfjson.ConfigModule) {
 // addInstance indexes an instance by module instance and local address,
 // and records the module instances on its path.
 func (r *resolver) addInstance(in *inst) error {
-	steps, err := r.moduleSteps(in.mod)
+	if err := r.addModulePath(in.mod); err != nil {
+		return err
+	}
+	byLocal := r.insts[in.mod]
+	if byLocal == nil {
+		byLocal = map[string][]*inst{}
+		r.insts[in.mod] = byLocal
+	}
+	byLocal[in.local] = append(byLocal[in.local], in)
+	r.byKey[instID{mod: in.mod, local: in.local, key: in.key}] = in
+	return nil
+}
+
+// addModulePath records the module instances on the path to mod, once per
+// module instance.
+func (r *resolver) addModulePath(mod string) error {
+	if r.pathsSeen[mod] {
+		return nil
+	}
+	steps, err := r.moduleSteps(mod)
 	if err != nil {
 		return err
 	}
+	r.pathsSeen[mod] = true
 	for i := range steps {
 		parent := renderModuleInstance(steps[:i])
 		calls := r.modKeys[parent]
@@ -175,13 +198,6 @@ func (r *resolver) addInstance(in *inst) error {
 			calls[steps[i].name] = append(calls[steps[i].name], steps[i].key)
 		}
 	}
-	byLocal := r.insts[in.mod]
-	if byLocal == nil {
-		byLocal = map[string][]*inst{}
-		r.insts[in.mod] = byLocal
-	}
-	byLocal[in.local] = append(byLocal[in.local], in)
-	r.byKey[instID{mod: in.mod, local: in.local, key: in.key}] = in
 	return nil
 }
 

@@ -37,7 +37,14 @@ type decoder struct {
 	path []pathStep
 	// names are the member names and other short strings read so far,
 	// each held once.
-	names map[string]string
+	names  map[string]string
+	recent [512]string // the names met last, by slot (see name)
+	// actionLists are the lists of actions read so far, each held once.
+	actionLists map[string]tfjson.Actions
+	// heldFrom is the input offset where the value anyValue is decoding
+	// began, -1 when none is; heldDepth is the length of its path.
+	heldFrom  int64
+	heldDepth int
 
 	seen     map[string]bool // top-level keys
 	errored  bool
@@ -70,7 +77,7 @@ func decodeLimit(r io.Reader, size int, limit int64) (*link.Input, error) {
 	if what := sniff(head); what != "" {
 		return nil, &InputError{Msg: what}
 	}
-	d := &decoder{s: newScanner(text, size, limit), seen: map[string]bool{}, names: map[string]string{}}
+	d := &decoder{s: newScanner(text, size, limit), seen: map[string]bool{}, names: map[string]string{}, actionLists: map[string]tfjson.Actions{}, heldFrom: -1}
 	if err := d.plan(); err != nil {
 		return nil, d.inputError(err)
 	}
@@ -159,14 +166,26 @@ func (d *decoder) topLevel(key string) error {
 	return d.s.skipValue()
 }
 
-// name returns a string held once for the text b.
+// name returns a string held once for the text b. The names of a plan
+// are few and recur in every resource: a small table keyed by length and
+// ends finds most of them without hashing.
 func (d *decoder) name(b []byte) string {
-	if s, ok := d.names[string(b)]; ok {
-		return s
+	slot := -1
+	if n := len(b); n > 0 {
+		slot = (n*31 + int(b[0])*7 + int(b[n-1])) & (len(d.recent) - 1)
+		if s := d.recent[slot]; s == string(b) {
+			return s
+		}
 	}
-	s := string(b)
-	if len(d.names) < maxNames && len(s) <= 256 {
-		d.names[s] = s
+	s, ok := d.names[string(b)]
+	if !ok {
+		s = string(b)
+		if len(d.names) < maxNames && len(s) <= 256 {
+			d.names[s] = s
+		}
+	}
+	if slot >= 0 {
+		d.recent[slot] = s
 	}
 	return s
 }
@@ -384,32 +403,43 @@ func (d *decoder) index(into *any) error {
 		*into = s
 		return err
 	case c == '-' || (c >= '0' && c <= '9'):
-		start := d.s.offset()
-		text, err := d.s.number(true)
-		if err != nil {
-			return err
-		}
-		f, err := strconv.ParseFloat(string(text), 64)
-		if err != nil {
-			return &InputError{Offset: start + 1, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", d.where(), text)}
-		}
+		f, err := d.numberValue()
 		*into = f
-		return nil
+		return err
+	case c == 'n':
+		*into = nil
+		return d.s.literal("null")
 	}
 	return d.hold(into)
 }
 
-// actions reads a change's actions.
+// actions reads a change's actions. The few lists that occur are held
+// once each: a plan has one per resource.
 func (d *decoder) actions(into *tfjson.Actions) error {
-	*into = tfjson.Actions{}
-	return d.array(func() error {
+	var buf [4]tfjson.Action
+	list := buf[:0]
+	var key []byte
+	err := d.array(func() error {
 		var a string
 		if err := d.token(&a); err != nil {
 			return err
 		}
-		*into = append(*into, tfjson.Action(a))
+		list = append(list, tfjson.Action(a))
+		key = append(append(key, a...), ',')
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if held, ok := d.actionLists[string(key)]; ok {
+		*into = held
+		return nil
+	}
+	*into = append(tfjson.Actions{}, list...)
+	if len(d.actionLists) < maxNames {
+		d.actionLists[string(key)] = *into
+	}
+	return nil
 }
 
 // hold reads a value whole (at most MaxValueBytes) and decodes it into v.
@@ -449,8 +479,6 @@ type slimChange struct {
 func (d *decoder) change() error {
 	var s slimChange
 	var ch *tfjson.Change
-	var pending []byte // a change read before the type was known
-	var pendingAt int64
 	seenChange := false
 	guessed := "" // the type read from the address
 	n := len(d.path)
@@ -494,63 +522,136 @@ func (d *decoder) change() error {
 					return d.s.skipValue()
 				})
 			}
-			raw, start, err := d.raw()
-			if err != nil {
-				return err
-			}
-			if s.Type == "" {
-				pending, pendingAt = bytes.Clone(raw), start
-				return nil
-			}
+			// A modelled type, or one not known yet: read the values.
 			ch = new(tfjson.Change)
-			return unmarshal(d.where(), raw, start, ch)
+			return d.changeValues(ch)
 		}
 		return d.s.skipValue()
 	})
 	if err != nil {
 		return err
 	}
-	path := renderPath(d.path[:n])
-	who := path
-	if s.Address != "" {
-		who = s.Address
+	who := s.Address
+	if who == "" {
+		who = renderPath(d.path[:n])
 	}
 	modelled := link.Modelled(s.Type)
-	if guessed != "" && !link.Modelled(guessed) && modelled && pending == nil {
+	if guessed != "" && !link.Modelled(guessed) && modelled {
 		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", who, s.Type, guessed)}
 	}
-	if pending != nil && modelled {
-		ch = new(tfjson.Change)
-		if err := unmarshal(path+".change", pending, pendingAt, ch); err != nil {
-			return err
-		}
-	} else if pending != nil {
-		var slim struct {
-			Actions tfjson.Actions `json:"actions"`
-		}
-		if err := unmarshal(path+".change", pending, pendingAt, &slim); err != nil {
-			return err
-		}
-		s.Actions = slim.Actions
+	if ch != nil && !modelled {
+		// Read before the type was known: only the actions count.
+		s.Actions, ch = ch.Actions, nil
 	}
 	switch {
 	case s.Address == "" || s.Type == "":
-		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no address or no type", path)}
+		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no address or no type", renderPath(d.path[:n]))}
 	case !seenChange || (ch == nil && modelled):
 		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no change (Terraform writes one for every resource change)", who)}
 	}
-	rc := &tfjson.ResourceChange{Address: s.Address, ModuleAddress: s.ModuleAddress, Mode: s.Mode, Type: s.Type, Name: s.Name, Index: s.Index, DeposedKey: s.Deposed}
 	if !modelled {
-		rc.Change = &tfjson.Change{Actions: s.Actions}
-		d.in.Others = append(d.in.Others, rc)
+		d.in.Others = append(d.in.Others, link.Other{Address: s.Address, ModuleAddress: s.ModuleAddress, Type: s.Type, Name: s.Name,
+			Mode: s.Mode, Index: s.Index, Deposed: s.Deposed, Actions: s.Actions})
 		return nil
 	}
+	rc := &tfjson.ResourceChange{Address: s.Address, ModuleAddress: s.ModuleAddress, Mode: s.Mode, Type: s.Type, Name: s.Name, Index: s.Index, DeposedKey: s.Deposed}
 	if err := checkChange(who, ch); err != nil {
 		return err
 	}
 	rc.Change = ch
 	d.in.Changes = append(d.in.Changes, rc)
 	return nil
+}
+
+// changeValues reads the change of a modelled resource: its actions and
+// the values lbguard reads (before, after and what is unknown or
+// sensitive in them), at most MaxValueBytes of them.
+func (d *decoder) changeValues(ch *tfjson.Change) error {
+	d.holdFrom(d.s.offset())
+	defer d.holdFrom(-1)
+	return d.object(func(k string) error {
+		var err error
+		switch k {
+		case "actions":
+			return d.actions(&ch.Actions)
+		case "before":
+			ch.Before, err = d.anyValue()
+		case "after":
+			ch.After, err = d.anyValue()
+		case "after_unknown":
+			ch.AfterUnknown, err = d.anyValue()
+		case "before_sensitive":
+			ch.BeforeSensitive, err = d.anyValue()
+		case "after_sensitive":
+			ch.AfterSensitive, err = d.anyValue()
+		default:
+			// replace_paths, importing, generated_config and the rest
+			// are not needed.
+			err = d.s.skipValue()
+		}
+		return err
+	})
+}
+
+// holdFrom starts (at an input offset) or, with -1, ends the holding of a
+// value decoded by anyValue, which must stay within MaxValueBytes.
+func (d *decoder) holdFrom(offset int64) {
+	d.heldFrom, d.heldDepth = offset, len(d.path)
+}
+
+// anyValue reads a value as encoding/json decodes it into an interface:
+// objects as map[string]any, arrays as []any, numbers as float64.
+func (d *decoder) anyValue() (any, error) {
+	c, err := d.s.next()
+	if err != nil {
+		return nil, err
+	}
+	if d.heldFrom >= 0 && d.s.offset()-d.heldFrom > d.s.limit {
+		return nil, &InputError{Offset: d.s.offset(), Msg: fmt.Sprintf("%s is %s, the most lbguard holds of one value",
+			renderPath(d.path[:d.heldDepth]), (&errTooLarge{limit: d.s.limit}).Error())}
+	}
+	switch c {
+	case '{':
+		m := map[string]any{}
+		err := d.object(func(key string) error {
+			v, err := d.anyValue()
+			m[key] = v
+			return err
+		})
+		return m, err
+	case '[':
+		list := []any{}
+		err := d.array(func() error {
+			v, err := d.anyValue()
+			list = append(list, v)
+			return err
+		})
+		return list, err
+	case '"':
+		text, err := d.s.readString()
+		return string(text), err
+	case 't':
+		return true, d.s.literal("true")
+	case 'f':
+		return false, d.s.literal("false")
+	case 'n':
+		return nil, d.s.literal("null")
+	}
+	return d.numberValue()
+}
+
+// numberValue reads a number as a float64.
+func (d *decoder) numberValue() (any, error) {
+	start := d.s.offset()
+	text, err := d.s.number(true)
+	if err != nil {
+		return nil, err
+	}
+	f, err := strconv.ParseFloat(string(text), 64)
+	if err != nil {
+		return nil, &InputError{Offset: start + 1, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", d.where(), text)}
+	}
+	return f, nil
 }
 
 // typeOfAddress returns the resource type an instance address names
@@ -692,6 +793,7 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		start int64
 	}
 	var pending []held
+	readValues := false
 	n := len(d.path)
 	err := d.object(func(key string) error {
 		switch key {
@@ -716,6 +818,21 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 			if !keep || (typ != "" && !link.Modelled(typ)) {
 				return d.s.skipValue()
 			}
+			if key == "values" && typ != "" {
+				c, err := d.s.next()
+				if err != nil {
+					return err
+				}
+				if c != '{' && c != 'n' {
+					return d.notA(c, "an object")
+				}
+				d.holdFrom(d.s.offset())
+				defer d.holdFrom(-1)
+				v, err := d.anyValue()
+				sr.AttributeValues, _ = v.(map[string]any)
+				readValues = true
+				return err
+			}
 			raw, start, err := d.raw()
 			if err != nil {
 				return err
@@ -734,15 +851,14 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		}
 		return nil, nil
 	}
-	if len(pending) == 0 && sr.Type != typeOfAddress(sr.Address) {
+	if !readValues && len(pending) == 0 && sr.Type != typeOfAddress(sr.Address) {
 		// The values were skipped for the type the address names.
 		return nil, &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", sr.Address, sr.Type, typeOfAddress(sr.Address))}
 	}
-	path := renderPath(d.path[:n])
 	for _, p := range pending {
 		switch p.key {
 		case "values":
-			err = unmarshal(path+".values", p.raw, p.start, &sr.AttributeValues)
+			err = unmarshal(renderPath(d.path[:n])+".values", p.raw, p.start, &sr.AttributeValues)
 		case "sensitive_values":
 			sr.SensitiveValues = json.RawMessage(p.raw)
 		}

@@ -76,7 +76,7 @@ func TestAddressAndTypeMustAgree(t *testing.T) {
 	doc = strings.Replace(doc, `"aws_s3_bucket.x"`, `"aws_lb_listener.x"`, 1)
 	doc = strings.Replace(doc, `"type":"aws_lb_listener"`, `"type":"aws_s3_bucket"`, 1)
 	in, err := Read(strings.NewReader(doc))
-	if err != nil || len(in.Others) != 1 || len(in.Changes) != 0 || in.Others[0].Change.Actions[0] != "create" {
+	if err != nil || len(in.Others) != 1 || len(in.Changes) != 0 || in.Others[0].Actions[0] != "create" {
 		t.Errorf("got %+v, %v", in, err)
 	}
 }

@@ -419,6 +419,14 @@ var strClass = func() (t [256]byte) {
 	return t
 }()
 
+// shortEscape marks the characters of the two-character escapes.
+var shortEscape = func() (t [256]bool) {
+	for _, c := range `"\\/bfnrt` {
+		t[c] = true
+	}
+	return t
+}()
+
 // plainRun is how many bytes from i on need no look: a word at a time
 // while no byte of it is a quote, a backslash, a control character or
 // part of a multi-byte character.
@@ -472,14 +480,20 @@ func (s *scanner) stringBody(decode bool) ([]byte, error) {
 	s.scratch = s.scratch[:0]
 	for {
 		i := s.pos
-		i += plainRun(s.buf[i:s.end], 0)
 		for i < s.end {
+			i += plainRun(s.buf[i:s.end], 0)
+			if i == s.end {
+				break
+			}
 			c := s.buf[i]
 			switch strClass[c] {
-			case strPlain:
-				i++
-				continue
 			case strQuote:
+				if decode && len(s.scratch) == 0 {
+					// The whole string is in the buffer as it is.
+					text := s.buf[s.pos:i]
+					s.pos = i + 1
+					return text, nil
+				}
 				if decode {
 					if err := s.keep(s.buf[s.pos:i]); err != nil {
 						return nil, err
@@ -490,6 +504,10 @@ func (s *scanner) stringBody(decode bool) ([]byte, error) {
 			case strControl:
 				return nil, s.fail(i, "control character %U in a string: JSON strings escape them", rune(c))
 			case strEscape:
+				if !decode && i+1 < s.end && shortEscape[s.buf[i+1]] {
+					i += 2 // a valid escape, not to be decoded
+					continue
+				}
 				if s.end-i < 12 && !s.eof {
 					goto refill // an escape (or a surrogate pair) may be cut by the end of the buffer
 				}
