@@ -34,6 +34,8 @@ func (p *Input) LiveAddresses() []string {
 // Build links the resources of in into a graph. Its errors name the input
 // (opts.Path) and the resource at fault.
 func Build(in *Input, opts Options) (*plan.Graph, error) {
+	own := *in // the builder drops parts it is done with; in stays whole
+	in = &own
 	b := &builder{
 		in:        in,
 		r:         newResolver(in, opts.Locals, opts.Evaluated),
@@ -103,7 +105,7 @@ type builder struct {
 
 // collect gathers every resource instance of the plan.
 func (b *builder) collect() error {
-	seen := make(map[string]bool, len(b.in.Changes)+len(b.in.Others)+len(b.in.Prior))
+	noValues := &values{}
 	add := func(o Other, rc *tfjson.ResourceChange) error {
 		decoded := rc != nil
 		if o.Deposed != "" || (decoded && rc.Change == nil) {
@@ -117,16 +119,16 @@ func (b *builder) collect() error {
 			key:     KeyFromIndex(o.Index),
 			action:  actionOf(o.Actions),
 			decoded: decoded,
+			values:  noValues,
 		}
 		in.local = localAddr(o.Mode, o.Type, o.Name)
 		if decoded {
-			in.after = afterOf(rc.Change, in.action)
+			in.values = &values{after: afterOf(rc.Change, in.action)}
 			in.after.path, in.after.bad = in.addr+": change."+map[bool]string{true: "before", false: "after"}[in.action == "delete" || in.action == "forget"], &b.bad
 			if m, ok := rc.Change.Before.(map[string]any); ok {
 				in.before = obj{v: m, sens: rc.Change.BeforeSensitive, path: in.addr + ": change.before", bad: &b.bad}
 			}
 		}
-		seen[in.addr] = true
 		if in.action == "delete" {
 			if decoded {
 				b.deleted = append(b.deleted, in)
@@ -150,6 +152,19 @@ func (b *builder) collect() error {
 			return err
 		}
 	}
+	// The instances hold what the builder needs of the others: let the
+	// garbage collector have them (Build works on a copy of the Input).
+	b.in.Others = nil
+	var seen map[string]bool
+	if len(b.in.Prior) > 0 {
+		seen = make(map[string]bool, len(b.live)+len(b.deleted))
+		for _, in := range b.live {
+			seen[in.addr] = true
+		}
+		for _, in := range b.deleted {
+			seen[in.addr] = true
+		}
+	}
 	// Data sources read while planning, and (in unusual plans) managed
 	// resources without a change entry, are only in prior_state.
 	for _, sr := range b.in.Prior {
@@ -171,7 +186,7 @@ func (b *builder) collect() error {
 			local:   localAddr(sr.Mode, sr.Type, sr.Name),
 			action:  "no-op",
 			decoded: true,
-			after:   obj{v: sr.AttributeValues, sens: sensitiveMask(sr.SensitiveValues), path: addr + ": prior_state values", bad: &b.bad},
+			values:  &values{after: obj{v: sr.AttributeValues, sens: sensitiveMask(sr.SensitiveValues), path: addr + ": prior_state values", bad: &b.bad}},
 		}
 		if sr.Mode == tfjson.DataResourceMode {
 			in.action = "read"

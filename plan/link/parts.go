@@ -1,6 +1,8 @@
 package link
 
 import (
+	"slices"
+
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
@@ -98,6 +100,16 @@ type Options struct {
 	Evaluated Evaluated
 	// Kind and Path describe the input for Graph.Input.
 	Kind, Path string
+}
+
+// Unread reports whether lbguard never reads a top-level attribute of any
+// resource, so that a loader may leave it out of the values it keeps:
+// the large ones that every resource carries and no rule looks at.
+// TestUnreadIsNeverRead holds the linker to it.
+func Unread(attr string) bool { return slices.Contains(unreadAttributes(), attr) }
+
+func unreadAttributes() []string {
+	return []string{"tags", "tags_all", "user_data", "user_data_base64", "description", "policy", "timeouts"}
 }
 
 // Modelled reports whether lbguard reads the values of a resource type:

@@ -20,10 +20,17 @@ type inst struct {
 	mode    tfjson.ResourceMode
 	key     Key
 	action  string // create, update, replace, no-op, read, delete
-	after   obj    // values after apply (before, for deletions)
-	before  obj    // values before apply; empty for new resources
+	*values        // shared and empty when values were not decoded
 	decoded bool   // whether values were decoded (the type is modelled)
 	node    any    // the graph node built for it, if any
+}
+
+// values are an instance's values. A plan has many more instances of
+// types lbguard does not model than of those it does: theirs are one
+// empty values, shared.
+type values struct {
+	after  obj // values after apply (before, for deletions)
+	before obj // values before apply; empty for new resources
 }
 
 // modCfg is one module of the configuration.
@@ -39,10 +46,11 @@ type resolver struct {
 	insts   map[string]map[string][]*inst // module instance -> local address -> instances
 	modKeys map[string]map[string][]Key
 	// The indexes below keep linking linear in the number of instances:
-	// byKey finds an instance by its key, callSeen says whether a module
+	// keyIndex finds an instance of a resource with many by its key (see
+	// instance), callSeen says whether a module
 	// call instance is recorded in modKeys, keyLists holds the keys of
 	// each resource once, and same remembers which key lists were compared.
-	byKey    map[instID]*inst
+	keyIndex map[instID]map[Key]*inst
 	callSeen map[instID]bool
 	// pathsSeen holds the module instances whose paths are recorded.
 	pathsSeen map[string]bool
@@ -117,7 +125,6 @@ func newResolver(in *Input, locals LocalSource, evaluated Evaluated) *resolver {
 		cfgs:         map[string]*modCfg{},
 		insts:        map[string]map[string][]*inst{},
 		modKeys:      map[string]map[string][]Key{},
-		byKey:        make(map[instID]*inst, len(in.Changes)+len(in.Others)+len(in.Prior)),
 		callSeen:     map[instID]bool{},
 		pathsSeen:    map[string]bool{},
 		keyLists:     map[instID][]Key{},
@@ -170,8 +177,43 @@ func (r *resolver) addInstance(in *inst) error {
 		r.insts[in.mod] = byLocal
 	}
 	byLocal[in.local] = append(byLocal[in.local], in)
-	r.byKey[instID{mod: in.mod, local: in.local, key: in.key}] = in
+	if r.keyIndex != nil {
+		delete(r.keyIndex, instID{mod: in.mod, local: in.local})
+	}
 	return nil
+}
+
+// manyInstances is how many instances of a resource are searched one by
+// one for a key; beyond, they are indexed.
+const manyInstances = 16
+
+// instance is the instance of a resource with a key, or nil. Most
+// resources have a few instances in each module instance: those are
+// searched; those with many are indexed on first use, so that finding
+// each of n instances stays linear in n.
+func (r *resolver) instance(mod, local string, key Key) *inst {
+	list := r.insts[mod][local]
+	if len(list) <= manyInstances {
+		for i := len(list) - 1; i >= 0; i-- {
+			if list[i].key == key {
+				return list[i]
+			}
+		}
+		return nil
+	}
+	id := instID{mod: mod, local: local}
+	index := r.keyIndex[id]
+	if index == nil {
+		index = make(map[Key]*inst, len(list))
+		for _, in := range list {
+			index[in.key] = in
+		}
+		if r.keyIndex == nil {
+			r.keyIndex = map[instID]map[Key]*inst{}
+		}
+		r.keyIndex[id] = index
+	}
+	return index[key]
 }
 
 // addModulePath records the module instances on the path to mod, once per
@@ -352,14 +394,14 @@ func (r *resolver) resolveRef(o origin, rf ref, depth int) []referent {
 		}
 		switch {
 		case rf.hasKey:
-			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: rf.key}]
+			pick = r.instance(o.mod, rf.local, rf.key)
 			if pick == nil {
 				return scoped(fail("%s%s is not in the plan", label, rf.key))
 			}
 		case len(cands) == 1:
 			pick = cands[0]
 		case r.sameKeys(o.keys, r.keysOf(o.mod, rf.local)):
-			pick = r.byKey[instID{mod: o.mod, local: rf.local, key: o.key}]
+			pick = r.instance(o.mod, rf.local, o.key)
 		}
 		var whole *instID
 		if !rf.hasKey && cands[0].key.Kind != NoKey {
@@ -602,11 +644,11 @@ func sortInstances(list []*inst) {
 // instanceNamed is the instance of a resource whose key is step (a
 // for_each key, or a count index written as a number), or nil.
 func (r *resolver) instanceNamed(id instID, step string) *inst {
-	if pick := r.byKey[instID{mod: id.mod, local: id.local, key: StrKey(step)}]; pick != nil {
+	if pick := r.instance(id.mod, id.local, StrKey(step)); pick != nil {
 		return pick
 	}
 	if n, err := strconv.Atoi(step); err == nil {
-		return r.byKey[instID{mod: id.mod, local: id.local, key: IntKey(n)}]
+		return r.instance(id.mod, id.local, IntKey(n))
 	}
 	return nil
 }

@@ -84,7 +84,8 @@ func decodeLimit(r io.Reader, size int, limit int64) (*link.Input, error) {
 	if err := d.validate(); err != nil {
 		return nil, err
 	}
-	return &d.in, nil
+	in := d.in // not &d.in, which would keep the decoder and its buffers
+	return &in, nil
 }
 
 // plan reads the top-level object.
@@ -491,7 +492,7 @@ func (d *decoder) change() error {
 		case "type":
 			return d.token(&s.Type)
 		case "name":
-			return d.str(&s.Name)
+			return d.token(&s.Name) // names recur in every module instance
 		case "deposed":
 			return d.str(&s.Deposed)
 		case "mode":
@@ -569,6 +570,10 @@ func (d *decoder) change() error {
 func (d *decoder) changeValues(ch *tfjson.Change) error {
 	d.holdFrom(d.s.offset())
 	defer d.holdFrom(-1)
+	defer func() {
+		dropUnread(ch.After, ch.AfterSensitive)
+		dropUnread(ch.Before, ch.BeforeSensitive)
+	}()
 	return d.object(func(k string) error {
 		var err error
 		switch k {
@@ -591,6 +596,46 @@ func (d *decoder) changeValues(ch *tfjson.Change) error {
 		}
 		return err
 	})
+}
+
+// dropUnread deletes from a resource's values the attributes lbguard
+// never reads (link.Unread), unless the mask marks something in them
+// sensitive: those stay, so that lbguard knows never to show them.
+func dropUnread(values, sensitive any) {
+	m, ok := values.(map[string]any)
+	if !ok {
+		return
+	}
+	mask, _ := sensitive.(map[string]any)
+	if sensitive == true {
+		return
+	}
+	for k := range m {
+		if link.Unread(k) && !anyTrue(mask[k]) {
+			delete(m, k)
+		}
+	}
+}
+
+// anyTrue reports whether a sensitivity mask marks anything.
+func anyTrue(mask any) bool {
+	switch x := mask.(type) {
+	case bool:
+		return x
+	case map[string]any:
+		for _, e := range x {
+			if anyTrue(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if anyTrue(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // holdFrom starts (at an input offset) or, with -1, ends the holding of a
@@ -855,6 +900,13 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		// The values were skipped for the type the address names.
 		return nil, &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", sr.Address, sr.Type, typeOfAddress(sr.Address))}
 	}
+	defer func() {
+		var mask any
+		if len(sr.SensitiveValues) > 0 && json.Unmarshal(sr.SensitiveValues, &mask) != nil {
+			mask = true // unreadable: drop nothing
+		}
+		dropUnread(sr.AttributeValues, mask)
+	}()
 	for _, p := range pending {
 		switch p.key {
 		case "values":

@@ -95,3 +95,28 @@ func TestDuplicateMembers(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadAttributesDropped: the attributes no rule reads are not kept,
+// unless they hold something sensitive, which lbguard must know of to
+// never show it.
+func TestUnreadAttributesDropped(t *testing.T) {
+	doc := `{"format_version":"1.2","planned_values":{},"configuration":{},"resource_changes":[
+		{"address":"aws_instance.a","type":"aws_instance","name":"a","mode":"managed","change":{"actions":["create"],
+		 "after":{"ami":"ami-1","user_data":"s3cret","tags":{"Name":"a"},"tags_all":{"Name":"a"},"description":"d"},
+		 "after_unknown":{},"after_sensitive":{"user_data":true,"tags":{},"tags_all":{"Name":false}}}}],
+	 "prior_state":{"values":{"root_module":{"resources":[
+		{"address":"aws_lb.b","type":"aws_lb","name":"b","mode":"managed","values":{"name":"b","tags":{"k":"v"},"policy":"p"},"sensitive_values":{"policy":true}}]}}}}`
+	in, err := Read(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := in.Changes[0].Change.After.(map[string]any)
+	want := map[string]any{"ami": "ami-1", "user_data": "s3cret"}
+	if !reflect.DeepEqual(after, want) {
+		t.Errorf("after %v, want %v", after, want)
+	}
+	prior := in.Prior[0].AttributeValues
+	if want := map[string]any{"name": "b", "policy": "p"}; !reflect.DeepEqual(prior, want) {
+		t.Errorf("prior values %v, want %v", prior, want)
+	}
+}
