@@ -159,6 +159,7 @@ func (b *builder) build() {
 			}
 		}
 	}
+	b.modsKnown = true // nodeMod is complete: nodesNear may group by it
 	for _, link := range linkers {
 		link()
 	}

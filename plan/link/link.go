@@ -3,7 +3,6 @@ package link
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -41,6 +40,8 @@ func Build(in *Input, opts Options) (*plan.Graph, error) {
 		r:         newResolver(in, opts.Locals, opts.Evaluated),
 		evaluated: opts.Evaluated,
 		byID:      map[string][]any{},
+		indexed:   map[idNode]bool{},
+		nearByID:  map[string]*sharedID{},
 		nodeMod:   map[any]string{},
 		following: map[string]bool{},
 		g: &plan.Graph{Input: plan.Input{
@@ -86,6 +87,10 @@ type builder struct {
 	live    []*inst // instances that exist after apply, in address order
 	deleted []*inst // instances the plan deletes (their before values)
 	byID    map[string][]any
+	indexed map[idNode]bool // what byID holds
+	// nearByID is what lookupNear keeps of the IDs many nodes share.
+	nearByID  map[string]*sharedID
+	modsKnown bool // whether nodeMod holds every node
 	// following holds the resource attributes being followed, to stop at
 	// reference cycles.
 	following map[string]bool
@@ -341,10 +346,19 @@ func (b *builder) hasDynamic(in *inst, block string) bool {
 // index records the known IDs and ARNs of a node for lookups.
 func (b *builder) index(node any, ids ...plan.Value[string]) {
 	for _, id := range ids {
-		if id.Known && id.V != "" && !slices.Contains(b.byID[id.V], node) {
-			b.byID[id.V] = append(b.byID[id.V], node)
+		if !id.Known || id.V == "" || b.indexed[idNode{id.V, node}] {
+			continue
 		}
+		b.indexed[idNode{id.V, node}] = true
+		b.byID[id.V] = append(b.byID[id.V], node)
+		delete(b.nearByID, id.V)
 	}
+}
+
+// idNode is a node indexed under an ID.
+type idNode struct {
+	id   string
+	node any
 }
 
 // lookup finds the node with a known ID or ARN. Managed resources win over
@@ -357,6 +371,42 @@ func (b *builder) lookup(id string) linkEnd { return b.lookupNear("", id) }
 // instance are the ones its references mean.
 func (b *builder) lookupNear(mod, id string) linkEnd {
 	nodes := b.byID[id]
+	if len(nodes) <= manyInstances || !b.modsKnown {
+		return b.pick(mod, id, nodes)
+	}
+	// A module called n times that reads one data source gives n nodes
+	// of one ID: they are grouped by module instance once, and the answer
+	// for the other module instances kept, so that finding each of them
+	// stays linear in n.
+	sh := b.nearByID[id]
+	if sh == nil {
+		sh = &sharedID{byMod: map[string][]any{}}
+		for _, n := range nodes {
+			if m, ok := b.nodeMod[n]; ok {
+				sh.byMod[m] = append(sh.byMod[m], n)
+			}
+		}
+		b.nearByID[id] = sh
+	}
+	if near := sh.byMod[mod]; len(near) > 0 {
+		return b.pick(mod, id, near)
+	}
+	if sh.elsewhere == nil {
+		end := b.pick(mod, id, nodes)
+		sh.elsewhere = &end
+	}
+	return *sh.elsewhere
+}
+
+// sharedID is what lookupNear keeps of an ID many nodes share: its nodes
+// by module instance, and the answer where none of them is.
+type sharedID struct {
+	byMod     map[string][]any
+	elsewhere *linkEnd
+}
+
+// pick chooses among the nodes of an ID for lookupNear.
+func (b *builder) pick(mod, id string, nodes []any) linkEnd {
 	if len(nodes) > 1 {
 		var near []any
 		for _, n := range nodes {

@@ -41,6 +41,10 @@ type decoder struct {
 	recent [512]string // the names met last, by slot (see name)
 	// actionLists are the lists of actions read so far, each held once.
 	actionLists map[string]tfjson.Actions
+	// changed holds the addresses of the modelled resources with a change
+	// (not of a deposed object): the linker takes their values from the
+	// change, so their prior state's are not kept.
+	changed map[string]struct{}
 	// heldFrom is the input offset where the value anyValue is decoding
 	// began, -1 when none is; heldDepth is the length of its path.
 	heldFrom  int64
@@ -77,7 +81,7 @@ func decodeLimit(r io.Reader, size int, limit int64) (*link.Input, error) {
 	if what := sniff(head); what != "" {
 		return nil, &InputError{Msg: what}
 	}
-	d := &decoder{s: newScanner(text, size, limit), seen: map[string]bool{}, names: map[string]string{}, actionLists: map[string]tfjson.Actions{}, heldFrom: -1}
+	d := &decoder{s: newScanner(text, size, limit), seen: map[string]bool{}, names: map[string]string{}, actionLists: map[string]tfjson.Actions{}, changed: map[string]struct{}{}, heldFrom: -1}
 	if err := d.plan(); err != nil {
 		return nil, d.inputError(err)
 	}
@@ -559,6 +563,9 @@ func (d *decoder) change() error {
 	if err := checkChange(who, ch); err != nil {
 		return err
 	}
+	if s.Deposed == "" {
+		d.changed[s.Address] = struct{}{}
+	}
 	rc.Change = ch
 	d.in.Changes = append(d.in.Changes, rc)
 	return nil
@@ -838,7 +845,7 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		start int64
 	}
 	var pending []held
-	readValues := false
+	readValues, hasChange := false, false
 	n := len(d.path)
 	err := d.object(func(key string) error {
 		switch key {
@@ -861,6 +868,11 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 				typ = typeOfAddress(sr.Address)
 			}
 			if !keep || (typ != "" && !link.Modelled(typ)) {
+				return d.s.skipValue()
+			}
+			if _, ok := d.changed[sr.Address]; ok {
+				// Its change has the values that count.
+				hasChange = true
 				return d.s.skipValue()
 			}
 			if key == "values" && typ != "" {
@@ -894,6 +906,9 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		if d.planned == "" {
 			d.planned = sr.Address
 		}
+		return nil, nil
+	}
+	if hasChange {
 		return nil, nil
 	}
 	if !readValues && len(pending) == 0 && sr.Type != typeOfAddress(sr.Address) {
