@@ -118,9 +118,22 @@ func benchSizes(b *testing.B) []int {
 	return out
 }
 
-// benchPlan writes a generated plan of about mb megabytes.
-func benchPlan(b *testing.B, mb int) (string, []byte) {
-	data, err := gen.Stacks(gen.StacksForMB(mb), gen.Fillers, 1)
+// benchPlan writes a generated plan of about mb megabytes: load-balancer
+// stacks (gen.Stacks) or, with wrapped, copies of a real plan of the
+// corpus (gen.Wrap).
+func benchPlan(b *testing.B, mb int, wrapped bool) (string, []byte) {
+	var data []byte
+	var err error
+	if wrapped {
+		src, rerr := os.ReadFile("../../fixtures/corpus/01_tc-issue249-alb-module-prior-state.json")
+		if rerr != nil {
+			b.Fatal(rerr)
+		}
+		// A copy adds about 127 kB (its changes and prior state).
+		data, err = gen.Wrap(src, max(1, mb*1000000/127000))
+	} else {
+		data, err = gen.Stacks(gen.StacksForMB(mb), gen.Fillers, 1)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,36 +173,67 @@ func peakHeap(f func()) uint64 {
 }
 
 // BenchmarkCheck runs lbguard check --format json end to end (read, link,
-// check, report) on generated plans, beside the floor on the same bytes:
-// encoding/json validating them (BenchmarkJSONValid) and decoding them
-// into terraform-json's Plan (BenchmarkTfjsonUnmarshal). Compare MB/s:
+// check, report) on generated plans, from the file and from standard
+// input, beside the floor on the same bytes: encoding/json validating
+// them (BenchmarkJSONValid) and decoding them into terraform-json's Plan
+// (BenchmarkTfjsonUnmarshal). It reports MB/s, allocations, the peak of
+// the heap in use above what the benchmark holds, and the size of the
+// JSON report (which grows as the plan does: one stack in ten has a
+// finding):
 //
 //	LBGUARD_BENCH_MB=1,10,100 go test ./cmd/lbguard -run '^$' -bench . -count 5
-func BenchmarkCheck(b *testing.B) {
+func BenchmarkCheck(b *testing.B) { benchCheck(b, false) }
+
+// BenchmarkCheckWrapped is BenchmarkCheck on copies of a real plan, each a
+// module instance: a plan made almost only of the resources lbguard
+// models, its worst case per byte.
+func BenchmarkCheckWrapped(b *testing.B) { benchCheck(b, true) }
+
+func benchCheck(b *testing.B, wrapped bool) {
 	for _, mb := range benchSizes(b) {
-		path, data := benchPlan(b, mb)
-		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			var peak uint64
-			for b.Loop() {
-				runtime.GC()
-				p := peakHeap(func() {
-					var stderr bytes.Buffer
-					if code := run([]string{"lbguard", "check", "--format", "json", "--fail-on", "never", path}, nil, io.Discard, &stderr); code != 0 {
-						b.Fatalf("exit %d: %s", code, stderr.String())
-					}
-				})
-				peak = max(peak, p)
-			}
-			b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
-		})
+		path, data := benchPlan(b, mb, wrapped)
+		for _, from := range []string{"file", "stdin"} {
+			b.Run(fmt.Sprintf("mb=%d/%s", mb, from), func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				var peak uint64
+				var report int
+				for b.Loop() {
+					runtime.GC()
+					var base runtime.MemStats
+					runtime.ReadMemStats(&base)
+					var stdout countWriter
+					p := peakHeap(func() {
+						var stderr bytes.Buffer
+						args, stdin := []string{"lbguard", "check", "--format", "json", "--fail-on", "never", path}, io.Reader(nil)
+						if from == "stdin" {
+							args[len(args)-1], stdin = "-", bytes.NewReader(data)
+						}
+						if code := run(args, stdin, &stdout, &stderr); code != 0 {
+							b.Fatalf("exit %d: %s", code, stderr.String())
+						}
+					})
+					peak = max(peak, p-min(p, base.HeapInuse))
+					report = stdout.n
+				}
+				b.ReportMetric(float64(peak)/1e6, "peak-heap-MB")
+				b.ReportMetric(float64(report), "report-bytes")
+			})
+		}
 	}
+}
+
+// countWriter counts what is written to it.
+type countWriter struct{ n int }
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	w.n += len(p)
+	return len(p), nil
 }
 
 func BenchmarkJSONValid(b *testing.B) {
 	for _, mb := range benchSizes(b) {
-		_, data := benchPlan(b, mb)
+		_, data := benchPlan(b, mb, false)
 		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
@@ -203,7 +247,7 @@ func BenchmarkJSONValid(b *testing.B) {
 
 func BenchmarkTfjsonUnmarshal(b *testing.B) {
 	for _, mb := range benchSizes(b) {
-		_, data := benchPlan(b, mb)
+		_, data := benchPlan(b, mb, false)
 		b.Run(fmt.Sprintf("mb=%d", mb), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()

@@ -66,3 +66,47 @@ func TestCopiesAreIndependent(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestGeneratedPlansScaleLinearly: the benchmarks' generated plans link
+// completely (no notes: the cheap path of giving up is not what they
+// measure), and four times the stacks give four times the findings, one
+// per stack with one, each about its own stack: the report grows as the
+// plan does.
+func TestGeneratedPlansScaleLinearly(t *testing.T) {
+	stackRef := regexp.MustCompile(`module\.stack\[(\d+)\]`)
+	var findings [2]int
+	for i, n := range []int{10, 40} {
+		b, err := gen.Stacks(n, 4, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
+		var rep struct {
+			Findings []struct {
+				Rule, Address, Message string
+			}
+			Unresolved  []any
+			NotAnalysed []any `json:"not_analysed"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("%v: %s", err, r.stderr)
+		}
+		if len(rep.Unresolved) != 0 || len(rep.NotAnalysed) != 0 {
+			t.Errorf("%d stacks: %d notes, %d not analysed", n, len(rep.Unresolved), len(rep.NotAnalysed))
+		}
+		for _, f := range rep.Findings {
+			own := stackRef.FindStringSubmatch(f.Address)
+			if f.Rule != "LBG101" || own == nil || own[1][len(own[1])-1] != '3' {
+				t.Errorf("%d stacks: unexpected finding %+v", n, f)
+			}
+		}
+		findings[i] = len(rep.Findings)
+	}
+	if findings != [2]int{1, 4} {
+		t.Errorf("10 and 40 stacks give %v findings, want [1 4]", findings)
+	}
+}
