@@ -215,6 +215,7 @@ func (d *decoder) object(member func(key string) error) error {
 	d.s.pos++
 	var names [16]string
 	seen := names[:0]
+	var seenSet map[string]struct{}
 	for first := true; ; first = false {
 		c, err := d.s.next()
 		if err != nil {
@@ -235,10 +236,23 @@ func (d *decoder) object(member func(key string) error) error {
 			return err
 		}
 		key := d.name(text)
-		if slices.Contains(seen, key) {
+		dup := false
+		if seenSet != nil {
+			_, dup = seenSet[key]
+			seenSet[key] = struct{}{}
+		} else if dup = slices.Contains(seen, key); len(seen) < cap(names) {
+			seen = append(seen, key)
+		} else {
+			// A large object: names are checked in a set, not one by one.
+			seenSet = make(map[string]struct{}, 2*len(seen))
+			for _, k := range seen {
+				seenSet[k] = struct{}{}
+			}
+			seenSet[key] = struct{}{}
+		}
+		if dup {
 			return d.s.fail(start, "the object has the member %s twice", strconv.Quote(key))
 		}
-		seen = append(seen, key)
 		if err := d.s.consume(':', "after an object member's name"); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -117,5 +118,27 @@ func TestUnreadAttributesDropped(t *testing.T) {
 	prior := in.Prior[0].AttributeValues
 	if want := map[string]any{"name": "b", "policy": "p"}; !reflect.DeepEqual(prior, want) {
 		t.Errorf("prior values %v, want %v", prior, want)
+	}
+}
+
+// TestLargeObjects: the member names of a large object lbguard reads are
+// checked for repeats in a set beyond the first few (one by one, 200 000
+// names would take a minute), and a repeat among them is still found.
+func TestLargeObjects(t *testing.T) {
+	var tags strings.Builder
+	for i := range 200000 {
+		if i > 0 {
+			tags.WriteByte(',')
+		}
+		fmt.Fprintf(&tags, `"k%d":"v"`, i)
+	}
+	doc := `{"format_version":"1.2","planned_values":{},"configuration":{},"resource_changes":[
+		{"address":"aws_lb.a","type":"aws_lb","name":"a","mode":"managed","change":{"actions":["create"],"after":{"name":{` + tags.String() + `}}}}]}`
+	if _, err := Read(strings.NewReader(doc)); err != nil {
+		t.Fatal(err)
+	}
+	dup := strings.Replace(doc, `"k199999"`, `"k17"`, 1)
+	if _, err := Read(strings.NewReader(dup)); err == nil || !strings.Contains(err.Error(), `the object has the member "k17" twice`) {
+		t.Errorf("a repeated name among many: %v", err)
 	}
 }
