@@ -29,21 +29,7 @@ func TestCopiesAreIndependent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join(t.TempDir(), "plan.json")
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
-			if r.code != 0 {
-				t.Fatalf("%s x%d: exit %d: %s", p, n, r.code, r.stderr)
-			}
-			var rep struct {
-				Findings   []struct{ Address, Message string }
-				Unresolved []struct{ Address, Reason string }
-			}
-			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-				t.Fatal(err)
-			}
+			rep := checkPlanJSON(t, b)
 			counts[n] = [2]int{len(rep.Findings), len(rep.Unresolved)}
 			check := func(address, text string) {
 				own := copyRef.FindStringSubmatch(address)
@@ -80,21 +66,7 @@ func TestGeneratedPlansScaleLinearly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(t.TempDir(), "plan.json")
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
-		var rep struct {
-			Findings []struct {
-				Rule, Address, Message string
-			}
-			Unresolved  []any
-			NotAnalysed []any `json:"not_analysed"`
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-			t.Fatalf("%v: %s", err, r.stderr)
-		}
+		rep := checkPlanJSON(t, b)
 		if len(rep.Unresolved) != 0 || len(rep.NotAnalysed) != 0 {
 			t.Errorf("%d stacks: %d notes, %d not analysed", n, len(rep.Unresolved), len(rep.NotAnalysed))
 		}
@@ -109,4 +81,26 @@ func TestGeneratedPlansScaleLinearly(t *testing.T) {
 	if findings != [2]int{1, 4} {
 		t.Errorf("10 and 40 stacks give %v findings, want [1 4]", findings)
 	}
+}
+
+// scaleReport is what the scale tests read of a JSON report.
+type scaleReport struct {
+	Findings    []struct{ Rule, Address, Message string }
+	Unresolved  []struct{ Address, Reason string }
+	NotAnalysed []any `json:"not_analysed"`
+}
+
+// checkPlanJSON runs lbguard check --format json on a plan.
+func checkPlanJSON(t *testing.T, plan []byte) scaleReport {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, plan, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := lbguard(t, nil, nil, "check", "--format", "json", "--fail-on", "never", path)
+	var rep scaleReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); r.code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s", r.code, err, r.stderr)
+	}
+	return rep
 }

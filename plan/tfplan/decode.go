@@ -209,27 +209,10 @@ func (d *decoder) object(member func(key string) error) error {
 	if c != '{' {
 		return d.wrongKind(c, "an object")
 	}
-	if err := d.s.enter(); err != nil {
-		return err
-	}
-	d.s.pos++
 	var names [16]string
 	seen := names[:0]
 	var seenSet map[string]struct{}
-	for first := true; ; first = false {
-		c, err := d.s.next()
-		if err != nil {
-			return err
-		}
-		if c == '}' {
-			break
-		}
-		if !first {
-			if c != ',' {
-				return d.s.fail(d.s.pos, "invalid character %s after an object member: expected ',' or '}'", quoteByte(c))
-			}
-			d.s.pos++
-		}
+	return d.s.elements('}', "an object member", func() error {
 		start := d.s.pos
 		text, err := d.s.readString()
 		if err != nil {
@@ -262,10 +245,8 @@ func (d *decoder) object(member func(key string) error) error {
 			return err
 		}
 		d.path = d.path[:n]
-	}
-	d.s.pos++
-	d.s.depth--
-	return nil
+		return nil
+	})
 }
 
 // array reads an array, calling elem for each element. null is an empty
@@ -281,34 +262,17 @@ func (d *decoder) array(elem func() error) error {
 	if c != '[' {
 		return d.wrongKind(c, "an array")
 	}
-	if err := d.s.enter(); err != nil {
-		return err
-	}
-	d.s.pos++
-	for i := 0; ; i++ {
-		c, err := d.s.next()
-		if err != nil {
-			return err
-		}
-		if c == ']' {
-			break
-		}
-		if i > 0 {
-			if c != ',' {
-				return d.s.fail(d.s.pos, "invalid character %s after an array element: expected ',' or ']'", quoteByte(c))
-			}
-			d.s.pos++
-		}
+	i := 0
+	return d.s.elements(']', "an array element", func() error {
 		n := len(d.path)
 		d.path = append(d.path, pathStep{index: i})
 		if err := elem(); err != nil {
 			return err
 		}
 		d.path = d.path[:n]
-	}
-	d.s.pos++
-	d.s.depth--
-	return nil
+		i++
+		return nil
+	})
 }
 
 // wrongKind is the error for a value of the wrong kind where the decoder
@@ -341,28 +305,14 @@ func renderPath(path []pathStep) string {
 }
 
 // str reads a string (or null).
-func (d *decoder) str(into *string) error {
-	c, err := d.s.next()
-	if err != nil {
-		return err
-	}
-	switch c {
-	case '"':
-		text, err := d.s.readString()
-		if err != nil {
-			return err
-		}
-		*into = string(text)
-		return nil
-	case 'n':
-		return d.s.literal("null")
-	}
-	return d.notA(c, "a string")
-}
+func (d *decoder) str(into *string) error { return d.text(into, false) }
 
 // token reads a short string that recurs (a type, a mode, an action, a
 // module address) and holds each once.
-func (d *decoder) token(into *string) error {
+func (d *decoder) token(into *string) error { return d.text(into, true) }
+
+// text reads a string (or null); held, it is held once (see name).
+func (d *decoder) text(into *string, held bool) error {
 	c, err := d.s.next()
 	if err != nil {
 		return err
@@ -373,7 +323,11 @@ func (d *decoder) token(into *string) error {
 		if err != nil {
 			return err
 		}
-		*into = d.name(text)
+		if held {
+			*into = d.name(text)
+		} else {
+			*into = string(text)
+		}
 		return nil
 	case 'n':
 		return d.s.literal("null")

@@ -229,21 +229,11 @@ func (s *scanner) enter() error {
 }
 
 func (s *scanner) skipObject() error {
-	if err := s.enter(); err != nil {
-		return err
-	}
-	s.pos++ // '{'
-	c, err := s.next()
-	if err != nil {
-		return err
-	}
-	if c == '}' {
-		s.pos++
-		s.depth--
-		return nil
-	}
-	for {
-		if c != '"' {
+	return s.elements('}', "an object member", func() error {
+		if c, err := s.next(); err != nil || c != '"' {
+			if err != nil {
+				return err
+			}
 			return s.fail(s.pos, "invalid character %s where an object member's name (a string) belongs", quoteByte(c))
 		}
 		s.pos++
@@ -253,59 +243,38 @@ func (s *scanner) skipObject() error {
 		if err := s.consume(':', "after an object member's name"); err != nil {
 			return err
 		}
-		if err := s.skipValue(); err != nil {
-			return err
-		}
-		if c, err = s.next(); err != nil {
-			return err
-		}
-		switch c {
-		case ',':
-			s.pos++
-			if c, err = s.next(); err != nil {
-				return err
-			}
-			continue
-		case '}':
-			s.pos++
-			s.depth--
-			return nil
-		}
-		return s.fail(s.pos, "invalid character %s after an object member: expected ',' or '}'", quoteByte(c))
-	}
+		return s.skipValue()
+	})
 }
 
-func (s *scanner) skipArray() error {
+func (s *scanner) skipArray() error { return s.elements(']', "an array element", s.skipValue) }
+
+// elements reads an object or an array, whose opening byte is next,
+// calling elem to read each member or element, up to the closing byte.
+func (s *scanner) elements(closing byte, what string, elem func() error) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
-	s.pos++ // '['
-	c, err := s.next()
-	if err != nil {
-		return err
-	}
-	if c == ']' {
-		s.pos++
-		s.depth--
-		return nil
-	}
-	for {
-		if err := s.skipValue(); err != nil {
+	s.pos++
+	for first := true; ; first = false {
+		c, err := s.next()
+		if err != nil {
 			return err
 		}
-		if c, err = s.next(); err != nil {
-			return err
-		}
-		switch c {
-		case ',':
-			s.pos++
-			continue
-		case ']':
+		if c == closing {
 			s.pos++
 			s.depth--
 			return nil
 		}
-		return s.fail(s.pos, "invalid character %s after an array element: expected ',' or ']'", quoteByte(c))
+		if !first {
+			if c != ',' {
+				return s.fail(s.pos, "invalid character %s after %s: expected ',' or '%c'", quoteByte(c), what, closing)
+			}
+			s.pos++
+		}
+		if err := elem(); err != nil {
+			return err
+		}
 	}
 }
 
