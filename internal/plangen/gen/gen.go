@@ -1,6 +1,6 @@
 // Package gen makes realistic Terraform plans for benchmarks and scale
 // tests, deterministically: load-balancer stacks as instances of a child
-// module (listeners, a rule, target groups, instance and autoscaling
+// module (listeners, rules, target groups, instance, autoscaling and ECS
 // targets, security groups in all four rule forms), most of the plan made
 // of other resource types with large values (IAM policies, user data,
 // tags), and N copies of a real plan as module instances.
@@ -243,6 +243,20 @@ func (st *stack) build(fillers int) {
 		map[string]any{"listener_arn": ref("aws_lb_listener.https.arn", "aws_lb_listener.https"),
 			"action": []any{map[string]any{"target_group_arn": ref("aws_lb_target_group.workers.arn", "aws_lb_target_group.workers")}}},
 		link{attr: "listener_arn", typ: "aws_lb_listener", name: "https", arn: true}, link{attr: "action", inner: "target_group_arn", typ: "aws_lb_target_group", name: "workers", arn: true})
+	st.add("aws_lb_target_group", "api", map[string]any{"name": fmt.Sprintf("api-%d", i), "port": 8080, "protocol": "HTTPS", "target_type": "ip"}, map[string]any{})
+	st.add("aws_ecs_service", "api", map[string]any{"name": fmt.Sprintf("api-%d", i), "desired_count": 2, "launch_type": "FARGATE",
+		"network_configuration": []any{map[string]any{"assign_public_ip": false, "subnets": []any{"subnet-0a1b2c3d", "subnet-4e5f6a7b"}}},
+		"load_balancer":         []any{map[string]any{"container_name": "api", "container_port": 8080, "elb_name": ""}}},
+		map[string]any{"network_configuration": []any{map[string]any{"security_groups": ref("aws_security_group.app.id", "aws_security_group.app"),
+			"subnets": map[string]any{"constant_value": []any{"subnet-0a1b2c3d", "subnet-4e5f6a7b"}}}},
+			"load_balancer": []any{map[string]any{"target_group_arn": ref("aws_lb_target_group.api.arn", "aws_lb_target_group.api"),
+				"container_name": map[string]any{"constant_value": "api"}, "container_port": map[string]any{"constant_value": 8080}}}},
+		link{attr: "network_configuration", inner: "security_groups", typ: "aws_security_group", name: "app", list: true},
+		link{attr: "load_balancer", inner: "target_group_arn", typ: "aws_lb_target_group", name: "api", arn: true})
+	st.add("aws_lb_listener_rule", "api", map[string]any{"priority": 20, "action": []any{map[string]any{"type": "forward"}}},
+		map[string]any{"listener_arn": ref("aws_lb_listener.https.arn", "aws_lb_listener.https"),
+			"action": []any{map[string]any{"target_group_arn": ref("aws_lb_target_group.api.arn", "aws_lb_target_group.api")}}},
+		link{attr: "listener_arn", typ: "aws_lb_listener", name: "https", arn: true}, link{attr: "action", inner: "target_group_arn", typ: "aws_lb_target_group", name: "api", arn: true})
 	for f := 0; f < fillers; f++ {
 		typ := []string{"aws_iam_policy", "aws_s3_bucket", "aws_ssm_parameter", "aws_cloudwatch_log_group"}[f%4]
 		st.add(typ, fmt.Sprintf("f%d", f), filler(rng, typ, i, f), map[string]any{"name": map[string]any{"constant_value": "x"}})
@@ -394,7 +408,7 @@ func deepCopy(v any) any {
 	return v
 }
 
-// Fillers is how many other resources each stack has: with the stack's 17,
+// Fillers is how many other resources each stack has: with the stack's 19,
 // about 80% of the resources are of types lbguard does not model.
 const Fillers = 68
 
