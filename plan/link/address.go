@@ -37,6 +37,14 @@ func parseModuleInstance(s string) ([]modStep, error) {
 	if s == "" {
 		return nil, nil
 	}
+	if steps, ok := parsePlainModuleInstance(s); ok {
+		return steps, nil
+	}
+	return parseModuleTraversal(s)
+}
+
+// parseModuleTraversal is parseModuleInstance by the HCL parser.
+func parseModuleTraversal(s string) ([]modStep, error) {
 	tr, err := parseTraversal(s)
 	if err != nil {
 		return nil, fmt.Errorf("module address %q is not one Terraform writes", s)
@@ -61,6 +69,48 @@ func parseModuleInstance(s string) ([]modStep, error) {
 		steps = append(steps, st)
 	}
 	return steps, nil
+}
+
+// parsePlainModuleInstance parses the common module instance addresses,
+// whose names are identifiers and keys numbers ("module.a[0].module.b"),
+// without the HCL parser; false for anything else, which that parser
+// reads.
+func parsePlainModuleInstance(s string) ([]modStep, bool) {
+	var steps []modStep
+	for s != "" {
+		rest, ok := strings.CutPrefix(s, "module.")
+		if !ok {
+			return nil, false
+		}
+		n := 0
+		for n < len(rest) && (rest[n] == '_' || rest[n] == '-' || (rest[n] >= '0' && rest[n] <= '9') || (rest[n]|0x20 >= 'a' && rest[n]|0x20 <= 'z')) {
+			n++
+		}
+		if n == 0 || rest[0] == '-' || (rest[0] >= '0' && rest[0] <= '9') {
+			return nil, false
+		}
+		st := modStep{name: rest[:n]}
+		rest = rest[n:]
+		if strings.HasPrefix(rest, "[") {
+			end := strings.IndexByte(rest, ']')
+			if end < 2 {
+				return nil, false
+			}
+			i, err := strconv.Atoi(rest[1:end])
+			if err != nil || i < 0 || strconv.Itoa(i) != rest[1:end] {
+				return nil, false
+			}
+			st.key, rest = IntKey(i), rest[end+1:]
+		}
+		steps = append(steps, st)
+		if rest == "" {
+			break
+		}
+		if s, ok = strings.CutPrefix(rest, "."); !ok || s == "" {
+			return nil, false
+		}
+	}
+	return steps, true
 }
 
 // renderModuleInstance is the inverse of parseModuleInstance.

@@ -87,3 +87,26 @@ func TestSameKeys(t *testing.T) {
 		t.Error("different or empty key sets never match")
 	}
 }
+
+// TestPlainModuleInstances: the fast reading of common module addresses
+// gives what the HCL parser gives, and leaves the rest to it.
+func TestPlainModuleInstances(t *testing.T) {
+	for _, s := range []string{
+		"module.a", "module.a[0]", "module.a[12].module.b_c-d", "module.A9[3].module.b[0].module.c",
+		`module.a["k"]`, "module.a[01]", "module.a[-1]", "module.a.", "module.", "module.9a", "module.-a", "modules.a",
+		"module.a[0]x", "module.a[]", "module.a[0].", "module.a..module.b", "module.é",
+	} {
+		plain, ok := parsePlainModuleInstance(s)
+		full, err := parseModuleTraversal(s)
+		if ok && (err != nil || !reflect.DeepEqual(plain, full)) {
+			t.Errorf("%s: fast reading %v, HCL %v (%v)", s, plain, full, err)
+		}
+		got, gotErr := parseModuleInstance(s)
+		if (gotErr == nil) != (err == nil) || !reflect.DeepEqual(got, full) {
+			t.Errorf("%s: %v (%v), want %v (%v)", s, got, gotErr, full, err)
+		}
+	}
+	if _, ok := parsePlainModuleInstance("module.a[3].module.b"); !ok {
+		t.Error("a plain address was left to the HCL parser")
+	}
+}
