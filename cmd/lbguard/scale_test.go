@@ -59,7 +59,7 @@ func TestCopiesAreIndependent(t *testing.T) {
 // per stack with one, each about its own stack: the report grows as the
 // plan does.
 func TestGeneratedPlansScaleLinearly(t *testing.T) {
-	stackRef := regexp.MustCompile(`module\.stack\[(\d+)\]`)
+	stackRef := regexp.MustCompile(`module\.svc\["svc-(\d+)"\]`)
 	var findings [2]int
 	for i, n := range []int{10, 40} {
 		b, err := gen.Stacks(n, 4, 1)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -91,7 +92,14 @@ func parsePlainModuleInstance(s string) ([]modStep, bool) {
 		}
 		st := modStep{name: rest[:n]}
 		rest = rest[n:]
-		if strings.HasPrefix(rest, "[") {
+		if strings.HasPrefix(rest, `["`) {
+			// A string key with nothing to unescape or interpolate.
+			end := strings.IndexByte(rest[2:], '"') + 2
+			if end < 2 || !strings.HasPrefix(rest[end:], `"]`) || !plainKey(rest[2:end]) {
+				return nil, false
+			}
+			st.key, rest = StrKey(rest[2:end]), rest[end+2:]
+		} else if strings.HasPrefix(rest, "[") {
 			end := strings.IndexByte(rest, ']')
 			if end < 2 {
 				return nil, false
@@ -111,6 +119,20 @@ func parsePlainModuleInstance(s string) ([]modStep, bool) {
 		}
 	}
 	return steps, true
+}
+
+// plainKey reports whether the text of a quoted key means itself: no
+// escape, no template sequence, no control character, valid UTF-8.
+func plainKey(k string) bool {
+	if strings.Contains(k, "${") || strings.Contains(k, "%{") || !utf8.ValidString(k) {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x20 || k[i] == '\\' || k[i] == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // renderModuleInstance is the inverse of parseModuleInstance.

@@ -95,6 +95,8 @@ func TestPlainModuleInstances(t *testing.T) {
 		"module.a", "module.a[0]", "module.a[12].module.b_c-d", "module.A9[3].module.b[0].module.c",
 		`module.a["k"]`, "module.a[01]", "module.a[-1]", "module.a.", "module.", "module.9a", "module.-a", "modules.a",
 		"module.a[0]x", "module.a[]", "module.a[0].", "module.a..module.b", "module.é",
+		`module.svc["svc-1"].module.b["a.b c/é"]`, `module.a["${x}"]`, `module.a["%{if x}y%{endif}"]`, `module.a["$${x}"]`,
+		`module.a["x\"y"]`, `module.a["x"`, `module.a["x"]]`, `module.a[""]`, "module.a[\"\x01\"]", `module.a["x"].`,
 	} {
 		plain, ok := parsePlainModuleInstance(s)
 		full, err := parseModuleTraversal(s)
@@ -106,7 +108,9 @@ func TestPlainModuleInstances(t *testing.T) {
 			t.Errorf("%s: %v (%v), want %v (%v)", s, got, gotErr, full, err)
 		}
 	}
-	if _, ok := parsePlainModuleInstance("module.a[3].module.b"); !ok {
-		t.Error("a plain address was left to the HCL parser")
+	for _, s := range []string{"module.a[3].module.b", `module.svc["svc-1"].module.b[0]`} {
+		if _, ok := parsePlainModuleInstance(s); !ok {
+			t.Errorf("%s was left to the HCL parser", s)
+		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 	"strings"
 )
 
-// Stacks is a plan of n stacks, each an instance of module.stack, with
+// Stacks is a plan of n stacks, each an instance of module.stack (count)
+// or module.svc (for_each), with
 // fillers other resources per stack; seed varies the large values. It is
 // shaped as Terraform writes plans: members in Terraform's order, the
 // planned values beside the changes, and every fourth stack already
@@ -30,7 +31,12 @@ func Stacks(n, fillers int, seed uint64) ([]byte, error) {
 	for i := 0; i < n; i++ {
 		st := stack{i: i, applied: i%4 == 1, rng: rng}
 		st.build(fillers)
-		mod := fmt.Sprintf("module.stack[%d]", i)
+		// Even stacks are instances of a module called with count, odd
+		// ones of the same module called with for_each.
+		mod := fmt.Sprintf("module.stack[%d]", i/2)
+		if i%2 == 1 {
+			mod = fmt.Sprintf(`module.svc["svc-%d"]`, i)
+		}
 		var pres, prres []any
 		for _, r := range st.res {
 			addr := mod + "." + r.typ + "." + r.name
@@ -70,8 +76,10 @@ func Stacks(n, fillers int, seed uint64) ([]byte, error) {
 			{"values", ordered{{"root_module", ordered{{"child_modules", prior}}}}}}})
 	}
 	doc = append(doc, kv{"configuration", ordered{{"provider_config", map[string]any{"aws": map[string]any{"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}}},
-		{"root_module", ordered{{"module_calls", ordered{{"stack", ordered{{"source", "./stack"},
-			{"count_expression", map[string]any{"constant_value": n}}, {"module", ordered{{"resources", resources}}}}}}}}}}})
+		{"root_module", ordered{{"module_calls", ordered{
+			{"stack", ordered{{"source", "./stack"}, {"count_expression", map[string]any{"constant_value": (n + 1) / 2}}, {"module", ordered{{"resources", resources}}}}},
+			{"svc", ordered{{"source", "./stack"}, {"for_each_expression", map[string]any{"references": []string{"var.services"}}}, {"module", ordered{{"resources", resources}}}}},
+		}}}}}})
 	return json.Marshal(doc)
 }
 
