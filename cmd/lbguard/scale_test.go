@@ -11,13 +11,16 @@ import (
 	"github.com/lbguard/lbguard/internal/plangen/gen"
 )
 
-// TestCopiesAreIndependent: a plan of N independent copies of a real plan
-// (module instances) gives exactly N times the findings and notes of one
-// copy, and nothing about one copy names a resource of another: unknown
-// links reach only what their reference can.
+// TestCopiesAreIndependent: a plan of N independent copies of a fixture or
+// corpus plan (module instances, with IDs of their own as AWS would give
+// them) gives exactly N times the findings and notes of one copy, and
+// nothing about one copy names a resource of another: unknown links reach
+// only what their reference can.
 func TestCopiesAreIndependent(t *testing.T) {
 	copyRef := regexp.MustCompile(`module\.copy\[(\d+)\]`)
 	plans, _ := filepath.Glob("../../fixtures/*/plan.json")
+	corpus, _ := filepath.Glob("../../fixtures/corpus/*.json")
+	plans = append(plans, corpus...)
 	for _, p := range plans {
 		src, err := os.ReadFile(p)
 		if err != nil {

@@ -329,7 +329,8 @@ func (b *builder) mergeSecurityGroupRules() {
 		sort.SliceStable(rules, func(i, j int) bool { return rules[i].Address < rules[j].Address })
 		g.Rules = rules
 	}
-	// Rule resources whose group cannot be told may belong to any group.
+	// Rule resources whose group cannot be told may belong to any group;
+	// a group names the first of them.
 	for _, rr := range b.sgRules {
 		if rr.deleted || rr.group.Node != nil || rr.group.External() {
 			continue
@@ -340,6 +341,7 @@ func (b *builder) mergeSecurityGroupRules() {
 				g.RulesReason = reason
 			}
 		}
+		break // every group has a reason now
 	}
 }
 

@@ -391,20 +391,73 @@ func (b *builder) deriveTargets() {
 			add(p, p.group, func(t *plan.Target) { fillAttachment(t, p) })
 		}
 	}
-	for _, tg := range b.g.TargetGroups {
-		mod := b.nodeMod[tg]
-		for _, u := range unlinked {
-			inReach := mod == u.mod || strings.HasPrefix(u.mod, mod+".") || mod == ""
-			if u.scope != "" {
-				local := strings.TrimPrefix(tg.Address, mod+".")
-				inReach = scopeKey(mod, plan.ConfigAddress(local)) == u.scope
+	if len(unlinked) == 0 {
+		return
+	}
+	// A target group is in reach of a registration lbguard cannot link
+	// when the registration's scope names it, or, without a scope, when it
+	// is in the registration's module instance or one that contains it. A
+	// group names the first registration in reach; each is found through
+	// indexes, so that a plan of n copies costs n, not n squared.
+	firstScoped := map[string]int{} // by scope
+	firstWithin := map[string]int{} // by module instance, of those without a scope in it or below
+	firstAny := -1                  // of those without a scope
+	for i, u := range unlinked {
+		if u.scope != "" {
+			if _, ok := firstScoped[u.scope]; !ok {
+				firstScoped[u.scope] = i
 			}
-			if inReach {
-				tg.TargetsReason = u.reason
-				break
+			continue
+		}
+		if firstAny < 0 {
+			firstAny = i
+		}
+		for _, m := range b.moduleAndAncestors(u.mod) {
+			if _, ok := firstWithin[m]; !ok {
+				firstWithin[m] = i
 			}
 		}
 	}
+	for _, tg := range b.g.TargetGroups {
+		mod := b.nodeMod[tg]
+		best := firstAny
+		if mod != "" {
+			best = -1
+			if i, ok := firstWithin[mod]; ok {
+				best = i
+			}
+		}
+		local := strings.TrimPrefix(tg.Address, mod+".")
+		if i, ok := firstScoped[scopeKey(mod, plan.ConfigAddress(local))]; ok && (best < 0 || i < best) {
+			best = i
+		}
+		if best >= 0 {
+			tg.TargetsReason = unlinked[best].reason
+		}
+	}
+}
+
+// moduleAndAncestors lists a module instance and the module instances
+// that contain it, but not the root ("module.a[0].module.b" gives it and
+// "module.a[0]"): its prefixes that end before a ".module." outside a
+// quoted key.
+func (b *builder) moduleAndAncestors(mod string) []string {
+	if mod == "" {
+		return nil
+	}
+	out := []string{mod}
+	quoted := false
+	for i := 0; i < len(mod); i++ {
+		switch {
+		case quoted && mod[i] == '\\':
+			i++
+		case mod[i] == '"':
+			quoted = !quoted
+		case !quoted && strings.HasPrefix(mod[i:], ".module."):
+			out = append(out, mod[:i])
+		}
+	}
+	return out
 }
 
 func fillASG(t *plan.Target, a *plan.AutoScalingGroup) {

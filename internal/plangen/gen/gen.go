@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -316,7 +317,7 @@ func Wrap(plan []byte, n int) ([]byte, error) {
 	for i := 0; i < n; i++ {
 		mod := fmt.Sprintf("module.copy[%d]", i)
 		for _, rc := range rcs {
-			c := deepCopy(rc).(map[string]any)
+			c := copyOf(rc, i).(map[string]any)
 			c["address"] = mod + "." + c["address"].(string)
 			if m, ok := c["module_address"].(string); ok && m != "" {
 				c["module_address"] = mod + "." + m
@@ -332,7 +333,7 @@ func Wrap(plan []byte, n int) ([]byte, error) {
 			if rm, ok := vs["root_module"].(map[string]any); ok {
 				var kids []any
 				for i := 0; i < n; i++ {
-					kids = append(kids, rebase(deepCopy(rm).(map[string]any), fmt.Sprintf("module.copy[%d]", i)))
+					kids = append(kids, rebase(copyOf(rm, i).(map[string]any), fmt.Sprintf("module.copy[%d]", i)))
 				}
 				vs["root_module"] = map[string]any{"child_modules": kids}
 			}
@@ -398,23 +399,33 @@ func rebase(m map[string]any, mod string) map[string]any {
 	return m
 }
 
-func deepCopy(v any) any {
+// copyOf copies a value for copy number i. The objects AWS made for the
+// copies are distinct, so known IDs and ARNs get a suffix past the first
+// copy: two resources of a real plan never share an ID.
+func copyOf(v any, i int) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = deepCopy(e)
+			out[k] = copyOf(e, i)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopy(e)
+		for j, e := range x {
+			out[j] = copyOf(e, i)
 		}
 		return out
+	case string:
+		if i > 0 && awsID.MatchString(x) {
+			return fmt.Sprintf("%sc%d", x, i)
+		}
 	}
 	return v
 }
+
+// awsID matches the IDs and ARNs AWS gives (sg-0123abcd, arn:aws:...).
+var awsID = regexp.MustCompile(`^(arn:aws[a-z-]*:.+|[a-z]{1,12}-[0-9a-f]{8,17})$`)
 
 // Fillers is how many other resources each stack has: with the stack's 19,
 // about 80% of the resources are of types lbguard does not model.
