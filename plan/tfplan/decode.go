@@ -45,6 +45,10 @@ type decoder struct {
 	// (not of a deposed object): the linker takes their values from the
 	// change, so their prior state's are not kept.
 	changed map[string]struct{}
+	// members and elems are the stacks anyValue gathers objects' members
+	// and arrays' elements on.
+	members []member
+	elems   []any
 	// heldFrom is the input offset where the value anyValue is decoding
 	// began, -1 when none is; heldDepth is the length of its path.
 	heldFrom  int64
@@ -632,23 +636,39 @@ func (d *decoder) anyValue() (any, error) {
 	}
 	switch c {
 	case '{':
-		m := map[string]any{}
+		// Members are gathered on a stack shared by all depths, so that
+		// the map is made at its size once.
+		base := len(d.members)
 		err := d.object(func(key string) error {
 			v, err := d.anyValue()
-			m[key] = v
+			d.members = append(d.members, member{key, v})
 			return err
 		})
+		m := make(map[string]any, len(d.members)-base)
+		for _, kv := range d.members[base:] {
+			m[kv.key] = kv.value
+		}
+		clear(d.members[base:])
+		d.members = d.members[:base]
 		return m, err
 	case '[':
-		list := []any{}
+		base := len(d.elems)
 		err := d.array(func() error {
 			v, err := d.anyValue()
-			list = append(list, v)
+			d.elems = append(d.elems, v)
 			return err
 		})
+		list := append(make([]any, 0, len(d.elems)-base), d.elems[base:]...)
+		clear(d.elems[base:])
+		d.elems = d.elems[:base]
 		return list, err
 	case '"':
 		text, err := d.s.readString()
+		if len(text) <= 16 {
+			// Short values recur (protocols, ports, CIDRs, booleans as
+			// strings): held once.
+			return d.name(text), err
+		}
 		return string(text), err
 	case 't':
 		return true, d.s.literal("true")
@@ -658,6 +678,12 @@ func (d *decoder) anyValue() (any, error) {
 		return nil, d.s.literal("null")
 	}
 	return d.numberValue()
+}
+
+// member is an object member anyValue has read.
+type member struct {
+	key   string
+	value any
 }
 
 // numberValue reads a number as a float64.
