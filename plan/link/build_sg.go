@@ -24,6 +24,7 @@ type sgState struct {
 // and, for one that existed before, the rule it was.
 type ruleRes struct {
 	addr    string
+	mod     string // its module instance
 	group   plan.Link[plan.SecurityGroup]
 	after   *plan.SGRule // nil when the plan deletes it
 	before  *plan.SGRule // nil when it is new
@@ -197,7 +198,7 @@ func normProtocol(v plan.Value[string]) plan.Value[string] {
 // buildRuleResource reads a separate rule resource. For a rule the plan
 // deletes, only its old values matter.
 func (b *builder) buildRuleResource(c *resCtx, deleted bool) func() {
-	rr := &ruleRes{addr: c.in.addr, deleted: deleted}
+	rr := &ruleRes{addr: c.in.addr, mod: c.in.mod, deleted: deleted}
 	b.sgRules = append(b.sgRules, rr)
 	return func() {
 		if len(c.in.before.v) > 0 {
@@ -329,19 +330,44 @@ func (b *builder) mergeSecurityGroupRules() {
 		sort.SliceStable(rules, func(i, j int) bool { return rules[i].Address < rules[j].Address })
 		g.Rules = rules
 	}
-	// Rule resources whose group cannot be told may belong to any group;
-	// a group names the first of them.
+	b.unknownGroupRules()
+}
+
+// unknownGroupRules gives every group a reason when a rule resource's
+// group cannot be told: the rule may belong to any group (a data source
+// searching by tag may find any). A group names the nearest such rule: one
+// of its own module instance, else of the nearest one containing it, else
+// the first; so that a module called n times has each instance's groups
+// name that instance's rule.
+func (b *builder) unknownGroupRules() {
+	first := map[string]*ruleRes{} // by module instance
+	var firstAny *ruleRes
 	for _, rr := range b.sgRules {
 		if rr.deleted || rr.group.Node != nil || rr.group.External() {
 			continue
 		}
-		reason := fmt.Sprintf("%s may add rules to it: %s", rr.addr, rr.group.Reason)
-		for _, g := range b.g.SecurityGroups {
-			if g.RulesReason == "" {
-				g.RulesReason = reason
+		if _, ok := first[rr.mod]; !ok {
+			first[rr.mod] = rr
+		}
+		if firstAny == nil {
+			firstAny = rr
+		}
+	}
+	if firstAny == nil {
+		return
+	}
+	for _, g := range b.g.SecurityGroups {
+		if g.RulesReason != "" {
+			continue
+		}
+		rr := firstAny
+		for _, m := range append(b.moduleAndAncestors(b.nodeMod[g]), "") {
+			if near, ok := first[m]; ok {
+				rr = near
+				break
 			}
 		}
-		break // every group has a reason now
+		g.RulesReason = fmt.Sprintf("%s may add rules to it: %s", rr.addr, rr.group.Reason)
 	}
 }
 
