@@ -292,8 +292,16 @@ func (d *decoder) wrongKind(c byte, want string) error {
 // where renders the path of the value being read.
 func (d *decoder) where() string { return renderPath(d.path) }
 
+// maxPathSteps is how many steps of a JSON path a message shows: a path
+// 10 000 arrays deep is shown by its ends.
+const maxPathSteps = 24
+
 // renderPath renders a JSON path: a.b[0].c.
 func renderPath(path []pathStep) string {
+	if len(path) > maxPathSteps {
+		head, tail := path[:maxPathSteps-8], path[len(path)-8:]
+		return renderPath(head) + fmt.Sprintf(" … %d more … ", len(path)-len(head)-len(tail)) + renderPath(tail)
+	}
 	var b strings.Builder
 	for _, p := range path {
 		if p.key == "" {

@@ -142,3 +142,15 @@ func TestLargeObjects(t *testing.T) {
 		t.Errorf("a repeated name among many: %v", err)
 	}
 }
+
+// TestDeepPathsAreShortened: an error deep in a value names its path by
+// its ends, so that the message stays one readable line.
+func TestDeepPathsAreShortened(t *testing.T) {
+	doc := `{"format_version":"1.2","resource_changes":[{"address":"aws_lb.a","type":"aws_lb","change":{"actions":["create"],"after":{"x":` +
+		strings.Repeat(`{"k":`, 40) + "tru" + strings.Repeat("}", 40) + `}}}]}`
+	_, err := Read(strings.NewReader(doc))
+	want := `(in resource_changes[0].change.after.x.k.k.k.k.k.k.k.k.k.k.k … 21 more … k.k.k.k.k.k.k.k)`
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("got %v, want it to end %s", err, want)
+	}
+}
