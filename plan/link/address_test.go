@@ -128,3 +128,20 @@ func TestModuleAndAncestors(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeOfAddress(t *testing.T) {
+	for addr, want := range map[string]string{
+		"aws_lb.web":      "aws_lb",
+		"aws_lb.web[0]":   "aws_lb",
+		"data.aws_lb.web": "aws_lb",
+		`module.a["x.y]\"z"].module.b[3].aws_lb.web["k"]`: "aws_lb",
+		`module.a["x"].data.aws_vpc.this`:                 "aws_vpc",
+		"module.a":                                        "",
+		`module.a["x].aws_lb.web`:                         "",
+		"":                                                "",
+	} {
+		if got := TypeOfAddress(addr); got != want {
+			t.Errorf("TypeOfAddress(%s) = %q, want %q", addr, got, want)
+		}
+	}
+}

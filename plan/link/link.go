@@ -15,17 +15,18 @@ import (
 // resources that exist after apply.
 func (p *Input) LiveAddresses() []string {
 	var out []string
-	for _, rc := range p.Changes {
-		if rc.DeposedKey != "" || rc.Change == nil || actionOf(rc.Change.Actions) == "delete" {
-			continue
+	live := func(o Other) {
+		if o.Deposed == "" && actionOf(o.Actions) != "delete" {
+			out = append(out, plan.ConfigAddress(o.Address))
 		}
-		out = append(out, plan.ConfigAddress(rc.Address))
+	}
+	for _, rc := range p.Changes {
+		if rc.Change != nil {
+			live(OtherOf(rc))
+		}
 	}
 	for _, o := range p.Others {
-		if o.Deposed != "" || actionOf(o.Actions) == "delete" {
-			continue
-		}
-		out = append(out, plan.ConfigAddress(o.Address))
+		live(o)
 	}
 	return out
 }
@@ -144,11 +145,7 @@ func (b *builder) collect() error {
 		return b.addInstance(in)
 	}
 	for _, rc := range b.in.Changes {
-		o := Other{Address: rc.Address, ModuleAddress: rc.ModuleAddress, Type: rc.Type, Name: rc.Name, Mode: rc.Mode, Index: rc.Index, Deposed: rc.DeposedKey}
-		if rc.Change != nil {
-			o.Actions = rc.Change.Actions
-		}
-		if err := add(o, rc); err != nil {
+		if err := add(OtherOf(rc), rc); err != nil {
 			return err
 		}
 	}

@@ -1,9 +1,11 @@
 package link
 
 import (
-	"slices"
+	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/lbguard/lbguard/plan"
 )
 
 // Input is what the linker builds a graph from: a plan JSON as plan/tfplan
@@ -46,6 +48,31 @@ type Other struct {
 	Index                              any // as in tfjson.ResourceChange
 	Deposed                            string
 	Actions                            tfjson.Actions
+}
+
+// TypeOfAddress returns the resource type an instance address names
+// (module.a["k"].data.aws_x.name[0] names aws_x), "" when it cannot tell.
+func TypeOfAddress(addr string) string {
+	parts := strings.Split(plan.ConfigAddress(addr), ".")
+	for len(parts) >= 2 && parts[0] == "module" {
+		parts = parts[2:]
+	}
+	if len(parts) == 3 && parts[0] == "data" {
+		parts = parts[1:]
+	}
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+		return ""
+	}
+	return parts[0]
+}
+
+// OtherOf is what a resource change is without its values.
+func OtherOf(rc *tfjson.ResourceChange) Other {
+	o := Other{Address: rc.Address, ModuleAddress: rc.ModuleAddress, Type: rc.Type, Name: rc.Name, Mode: rc.Mode, Index: rc.Index, Deposed: rc.DeposedKey}
+	if rc.Change != nil {
+		o.Actions = rc.Change.Actions
+	}
+	return o
 }
 
 // Deferred is a resource change a partial plan defers.
@@ -102,14 +129,12 @@ type Options struct {
 	Kind, Path string
 }
 
-// Unread reports whether lbguard never reads a top-level attribute of any
-// resource, so that a loader may leave it out of the values it keeps:
+// UnreadAttributes are the top-level attributes lbguard never reads of any
+// resource, so that a loader may leave them out of the values it keeps:
 // the large ones that every resource carries and no rule looks at.
 // TestUnreadIsNeverRead holds the linker to it.
-func Unread(attr string) bool { return slices.Contains(unreadAttributes(), attr) }
-
-func unreadAttributes() []string {
-	return []string{"tags", "tags_all", "user_data", "user_data_base64", "description", "policy", "timeouts"}
+func UnreadAttributes() [7]string {
+	return [...]string{"tags", "tags_all", "user_data", "user_data_base64", "description", "policy", "timeouts"}
 }
 
 // Modelled reports whether lbguard reads the values of a resource type:

@@ -27,9 +27,9 @@ func TestUnreadIsNeverRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, attr := range unreadAttributes() {
+		for _, attr := range UnreadAttributes() {
 			if strings.Contains(string(b), `"`+attr+`"`) {
-				t.Errorf("%s names %q, which loaders may leave out (link.Unread)", f, attr)
+				t.Errorf("%s names %q, which loaders may leave out (link.UnreadAttributes)", f, attr)
 			}
 		}
 	}

@@ -449,20 +449,12 @@ func (d *decoder) raw() ([]byte, int64, error) {
 	return raw, start, nil
 }
 
-// slimChange is what lbguard reads of a resource change of any type.
-type slimChange struct {
-	Address, ModuleAddress, Type, Name, Deposed string
-	Mode                                        tfjson.ResourceMode
-	Index                                       any
-	Actions                                     tfjson.Actions
-}
-
 // change reads one element of resource_changes: the values only of the
 // resource types lbguard models. Terraform writes the type before the
 // change; when a plan has its keys in another order (sorted, say), the
 // type is read from the address, which comes before the change in both.
 func (d *decoder) change() error {
-	var s slimChange
+	var s link.Other // what lbguard reads of a change of any type
 	var ch *tfjson.Change
 	seenChange := false
 	guessed := "" // the type read from the address
@@ -488,15 +480,16 @@ func (d *decoder) change() error {
 			return d.index(&s.Index)
 		case "change":
 			seenChange = true
-			if c, err := d.s.next(); err != nil || c == 'n' {
-				if err != nil {
-					return err
-				}
+			c, err := d.s.next()
+			if err != nil {
+				return err
+			}
+			if c == 'n' {
 				return d.s.literal("null")
 			}
 			typ := s.Type
 			if typ == "" {
-				guessed = typeOfAddress(s.Address)
+				guessed = link.TypeOfAddress(s.Address)
 				typ = guessed
 			}
 			if typ != "" && !link.Modelled(typ) {
@@ -535,8 +528,7 @@ func (d *decoder) change() error {
 		return &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has no change (Terraform writes one for every resource change)", who)}
 	}
 	if !modelled {
-		d.in.Others = append(d.in.Others, link.Other{Address: s.Address, ModuleAddress: s.ModuleAddress, Type: s.Type, Name: s.Name,
-			Mode: s.Mode, Index: s.Index, Deposed: s.Deposed, Actions: s.Actions})
+		d.in.Others = append(d.in.Others, s)
 		return nil
 	}
 	rc := &tfjson.ResourceChange{Address: s.Address, ModuleAddress: s.ModuleAddress, Mode: s.Mode, Type: s.Type, Name: s.Name, Index: s.Index, DeposedKey: s.Deposed}
@@ -586,7 +578,7 @@ func (d *decoder) changeValues(ch *tfjson.Change) error {
 }
 
 // dropUnread deletes from a resource's values the attributes lbguard
-// never reads (link.Unread), unless the mask marks something in them
+// never reads (link.UnreadAttributes), unless the mask marks something in them
 // sensitive: those stay, so that lbguard knows never to show them.
 func dropUnread(values, sensitive any) {
 	m, ok := values.(map[string]any)
@@ -597,8 +589,8 @@ func dropUnread(values, sensitive any) {
 	if sensitive == true {
 		return
 	}
-	for k := range m {
-		if link.Unread(k) && !anyTrue(mask[k]) {
+	for _, k := range link.UnreadAttributes() {
+		if _, ok := m[k]; ok && !anyTrue(mask[k]) {
 			delete(m, k)
 		}
 	}
@@ -708,63 +700,6 @@ func (d *decoder) numberValue() (any, error) {
 	return f, nil
 }
 
-// typeOfAddress returns the resource type an instance address names
-// (module.a["k"].data.aws_x.name[0] names aws_x), "" when it cannot tell.
-func typeOfAddress(a string) string {
-	for strings.HasPrefix(a, "module.") {
-		rest := a[len("module."):]
-		i := strings.IndexAny(rest, ".[")
-		if i <= 0 {
-			return ""
-		}
-		rest = rest[i:]
-		if rest[0] == '[' {
-			n := keyLength(rest)
-			if n < 0 {
-				return ""
-			}
-			rest = rest[n:]
-		}
-		if !strings.HasPrefix(rest, ".") {
-			return ""
-		}
-		a = rest[1:]
-	}
-	a = strings.TrimPrefix(a, "data.")
-	i := strings.IndexByte(a, '.')
-	if i <= 0 {
-		return ""
-	}
-	return a[:i]
-}
-
-// keyLength is the length of the instance key ([0] or ["a\"b"]) that s
-// starts with, -1 when it is not one.
-func keyLength(s string) int {
-	if len(s) < 3 || s[0] != '[' {
-		return -1
-	}
-	if s[1] != '"' {
-		i := strings.IndexByte(s, ']')
-		if i < 2 {
-			return -1
-		}
-		return i + 1
-	}
-	for i := 2; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			if i+1 < len(s) && s[i+1] == ']' {
-				return i + 2
-			}
-			return -1
-		}
-	}
-	return -1
-}
-
 // checkChange refuses value shapes Terraform never writes, which would
 // otherwise read as "unknown" and pass with notes.
 func checkChange(who string, ch *tfjson.Change) error {
@@ -841,14 +776,9 @@ func (d *decoder) stateModule(keep bool) error {
 // is kept.
 func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 	sr := new(tfjson.StateResource)
-	type held struct {
-		key   string
-		raw   []byte
-		start int64
-	}
-	var pending []held
-	readValues, hasChange := false, false
-	n := len(d.path)
+	// hasChange: its change has the values that count; skipped: its
+	// values were skipped for the type its address names.
+	hasChange, skipped := false, false
 	err := d.object(func(key string) error {
 		switch key {
 		case "address":
@@ -867,74 +797,54 @@ func (d *decoder) stateResource(keep bool) (*link.PriorResource, error) {
 		case "values", "sensitive_values":
 			typ := sr.Type
 			if typ == "" {
-				typ = typeOfAddress(sr.Address)
+				typ = link.TypeOfAddress(sr.Address)
 			}
-			if !keep || (typ != "" && !link.Modelled(typ)) {
+			_, hasChange = d.changed[sr.Address]
+			if !keep || hasChange {
 				return d.s.skipValue()
 			}
-			if _, ok := d.changed[sr.Address]; ok {
-				// Its change has the values that count.
-				hasChange = true
+			if typ != "" && !link.Modelled(typ) {
+				skipped = true
 				return d.s.skipValue()
 			}
-			if key == "values" && typ != "" {
-				c, err := d.s.next()
-				if err != nil {
-					return err
-				}
-				if c != '{' && c != 'n' {
-					return d.notA(c, "an object")
-				}
-				d.holdFrom(d.s.offset())
-				defer d.holdFrom(-1)
-				v, err := d.anyValue()
-				sr.AttributeValues, _ = v.(map[string]any)
-				readValues = true
+			if key == "sensitive_values" {
+				raw, _, err := d.raw()
+				sr.SensitiveValues = bytes.Clone(raw)
 				return err
 			}
-			raw, start, err := d.raw()
+			c, err := d.s.next()
 			if err != nil {
 				return err
 			}
-			pending = append(pending, held{key, bytes.Clone(raw), start})
-			return nil
+			if c != '{' && c != 'n' {
+				return d.notA(c, "an object")
+			}
+			d.holdFrom(d.s.offset())
+			defer d.holdFrom(-1)
+			v, err := d.anyValue()
+			sr.AttributeValues, _ = v.(map[string]any)
+			return err
 		}
 		return d.s.skipValue()
 	})
-	if err != nil || !link.Modelled(sr.Type) {
+	switch {
+	case err != nil || !link.Modelled(sr.Type):
 		return nil, err
-	}
-	if !keep {
+	case !keep:
 		if d.planned == "" {
 			d.planned = sr.Address
 		}
 		return nil, nil
-	}
-	if hasChange {
+	case hasChange:
 		return nil, nil
+	case skipped:
+		return nil, &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", sr.Address, sr.Type, link.TypeOfAddress(sr.Address))}
 	}
-	if !readValues && len(pending) == 0 && sr.Type != typeOfAddress(sr.Address) {
-		// The values were skipped for the type the address names.
-		return nil, &InputError{Msg: fmt.Sprintf("not a valid Terraform plan: %s has the type %s, but its address names a %s", sr.Address, sr.Type, typeOfAddress(sr.Address))}
+	var mask any
+	if len(sr.SensitiveValues) > 0 && json.Unmarshal(sr.SensitiveValues, &mask) != nil {
+		mask = true // unreadable: drop nothing
 	}
-	defer func() {
-		var mask any
-		if len(sr.SensitiveValues) > 0 && json.Unmarshal(sr.SensitiveValues, &mask) != nil {
-			mask = true // unreadable: drop nothing
-		}
-		dropUnread(sr.AttributeValues, mask)
-	}()
-	for _, p := range pending {
-		switch p.key {
-		case "values":
-			err = unmarshal(renderPath(d.path[:n])+".values", p.raw, p.start, &sr.AttributeValues)
-		case "sensitive_values":
-			sr.SensitiveValues = json.RawMessage(p.raw)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	dropUnread(sr.AttributeValues, mask)
 	return &link.PriorResource{StateResource: sr}, nil
 }
 
@@ -1033,7 +943,10 @@ func semanticError(path string, se *jsonv2.SemanticError, base int64) error {
 	if p := readablePath(se.JSONPointer); p != "" {
 		where += "." + p
 	}
-	got := describeKind(jsontext.Kind(se.JSONKind))
+	got := kindOf(byte(se.JSONKind))
+	if got == "" {
+		got = "not a JSON value"
+	}
 	if se.JSONKind == '0' && se.GoType != nil && (se.GoType.Kind() == reflect.Float64 || se.GoType.Kind() == reflect.Interface) {
 		return &InputError{Offset: base + se.ByteOffset, Msg: fmt.Sprintf("not a valid Terraform plan: %s holds a number that is out of range (%s)", where, string(se.JSONValue))}
 	}
@@ -1172,24 +1085,6 @@ func goTypeName(t reflect.Type) string {
 		return goTypeName(t.Elem())
 	}
 	return "another type"
-}
-
-func describeKind(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case '0':
-		return "a number"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "not a JSON value"
 }
 
 // readablePath renders a JSON pointer as a path: /a/0/b -> a[0].b.

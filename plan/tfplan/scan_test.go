@@ -157,20 +157,3 @@ func TestPlainRun(t *testing.T) {
 		}
 	}
 }
-
-func TestTypeOfAddress(t *testing.T) {
-	for addr, want := range map[string]string{
-		"aws_lb.web":      "aws_lb",
-		"aws_lb.web[0]":   "aws_lb",
-		"data.aws_lb.web": "aws_lb",
-		`module.a["x.y]\"z"].module.b[3].aws_lb.web["k"]`: "aws_lb",
-		`module.a["x"].data.aws_vpc.this`:                 "aws_vpc",
-		"module.a":                                        "",
-		`module.a["x].aws_lb.web`:                         "",
-		"":                                                "",
-	} {
-		if got := typeOfAddress(addr); got != want {
-			t.Errorf("typeOfAddress(%s) = %q, want %q", addr, got, want)
-		}
-	}
-}

@@ -232,8 +232,7 @@ func (s *synth) change(mi *modInst, r *resource, k link.Key, t *tree) {
 	if link.Modelled(r.typ) {
 		s.parts.Changes = append(s.parts.Changes, rc)
 	} else {
-		s.parts.Others = append(s.parts.Others, link.Other{Address: rc.Address, ModuleAddress: rc.ModuleAddress, Type: rc.Type, Name: rc.Name,
-			Mode: rc.Mode, Index: rc.Index, Deposed: rc.DeposedKey, Actions: rc.Change.Actions})
+		s.parts.Others = append(s.parts.Others, link.OtherOf(rc))
 	}
 }
 
