@@ -116,14 +116,13 @@ func TestPlainModuleInstances(t *testing.T) {
 }
 
 func TestModuleAndAncestors(t *testing.T) {
-	b := &builder{}
 	for mod, want := range map[string][]string{
 		"":                     nil,
 		"module.a":             {"module.a"},
 		"module.a[0].module.b": {"module.a[0].module.b", "module.a[0]"},
 		`module.a["x.module.y"].module.b["q\".module."].module.c`: {`module.a["x.module.y"].module.b["q\".module."].module.c`, `module.a["x.module.y"]`, `module.a["x.module.y"].module.b["q\".module."]`},
 	} {
-		if got := b.moduleAndAncestors(mod); !reflect.DeepEqual(got, want) {
+		if got := moduleAndAncestors(mod); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %q, want %q", mod, got, want)
 		}
 	}

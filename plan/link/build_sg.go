@@ -361,7 +361,7 @@ func (b *builder) unknownGroupRules() {
 			continue
 		}
 		rr := firstAny
-		for _, m := range append(b.moduleAndAncestors(b.nodeMod[g]), "") {
+		for _, m := range append(moduleAndAncestors(b.nodeMod[g]), "") {
 			if near, ok := first[m]; ok {
 				rr = near
 				break

@@ -412,7 +412,7 @@ func (b *builder) deriveTargets() {
 		if firstAny < 0 {
 			firstAny = i
 		}
-		for _, m := range b.moduleAndAncestors(u.mod) {
+		for _, m := range moduleAndAncestors(u.mod) {
 			if _, ok := firstWithin[m]; !ok {
 				firstWithin[m] = i
 			}
@@ -441,7 +441,7 @@ func (b *builder) deriveTargets() {
 // that contain it, but not the root ("module.a[0].module.b" gives it and
 // "module.a[0]"): its prefixes that end before a ".module." outside a
 // quoted key.
-func (b *builder) moduleAndAncestors(mod string) []string {
+func moduleAndAncestors(mod string) []string {
 	if mod == "" {
 		return nil
 	}
